@@ -1,0 +1,74 @@
+"""Command line: `python -m pipeline --corpus corpus/ --out extracted/`.
+
+Exit codes: 0 the run completed (bad papers are listed in papers.csv); 2 wrong usage or the
+corpus folder does not exist; 3 the run completed but no paper could be read; 4 with --strict,
+some paper had an error; 1 an unexpected failure (a bug: please report it with the traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_NOTHING_READ, EXIT_STRICT = 0, 1, 2, 3, 4
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Extract a deduplicated, provenance-backed table of MSC clinical trials from "
+        "review papers (.txt, .md, .pdf). Writes trials, evidence and papers (CSV and Parquet), "
+        "datapackage.json, report.html and each paper's normalized text to --out.",
+        epilog="Exit codes: 0 done; 1 unexpected failure; 2 usage error or missing corpus; "
+        "3 no paper could be read; 4 (--strict) some paper had an error.",
+    )
+    p.add_argument("--corpus", default="corpus", help="folder of papers (default: corpus)")
+    p.add_argument("--out", default="extracted", help="output folder (default: extracted)")
+    p.add_argument("--corrections", default=None, help="reviewer corrections CSV (default: <corpus>/corrections.csv if present)")
+    p.add_argument("--registry", action="append", default=[], metavar="PATH", help="ClinicalTrials.gov CSV export or API v2 JSON to cross-check against (repeatable)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: number of cores)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local", help="where per-paper work runs")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://127.0.0.1:8786 (with --engine dask)")
+    p.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="largest input file read (default 20 MB)")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per paper (default 120)")
+    p.add_argument("--strict", action="store_true", help="exit 4 when any paper had an error")
+    p.add_argument("--no-report", action="store_true", help="do not write report.html")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
+    g.add_argument("--quiet", dest="progress", action="store_false", help="never show the progress bar")
+    a = p.parse_args(argv)
+    if a.engine == "dask" and not a.scheduler:
+        p.error("--engine dask needs --scheduler tcp://HOST:PORT")
+    if a.workers < 1:
+        p.error("--workers must be at least 1")
+    return a
+
+
+def main(argv=None) -> int:
+    a = parse_args(argv)
+    corpus = Path(a.corpus)
+    if not corpus.is_dir():
+        print(f"error: corpus folder {str(corpus)!r} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    from pipeline.run import RunOptions, run
+
+    options = RunOptions(
+        workers=a.workers, engine=a.engine, scheduler=a.scheduler, max_bytes=a.max_bytes, timeout=a.timeout,
+        corrections=a.corrections, registries=a.registry, progress=a.progress, report=not a.no_report,
+    )
+    summary = run(corpus, Path(a.out), options)
+    ok = sum(p.status != "error" for p in summary.papers)
+    print(
+        f"{len(summary.papers)} papers ({summary.n_errors} with errors), {len(summary.trials)} trials -> {a.out}/",
+        file=sys.stderr,
+    )
+    if summary.papers and ok == 0:
+        return EXIT_NOTHING_READ
+    if a.strict and summary.n_errors:
+        return EXIT_STRICT
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""Extractors for status, start date, enrollment and acronyms.
+
+Each is a pure function over a sentence or a table row. `in_table=True` relaxes what counts:
+a table's status or date column holds the bare value, a sentence needs a context word.
+"""
+from __future__ import annotations
+
+import regex
+
+from pipeline.extract.vocab_match import matcher
+from pipeline.models import Mention
+
+# ---------------------------------------------------------------- numbers written as words
+_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+NUMBER_WORD = (
+    r"(?:(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(k for k, v in _UNITS.items() if v < 10) + r"))?"
+    r"|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r"|(?:one|two|three|four|five)\s+hundred(?:\s+and)?(?:\s+\w+)?)"
+)
+
+
+def number_value(s: str) -> int | None:
+    s = s.strip().lower().replace(",", "")
+    if s.isdigit():
+        return int(s)
+    total, current = 0, 0
+    for w in regex.split(r"[\s-]+", s):
+        if w in _UNITS:
+            current += _UNITS[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        elif w == "and":
+            continue
+        else:
+            return None
+    total += current
+    return total or None
+
+
+# ---------------------------------------------------------------- status
+_STATUS_SENTENCE = regex.compile(
+    r"(?:\b(?:is|was|has\s+been|have\s+been|were)\s+(?:now\s+)?(?P<s1>completed|terminated|withdrawn|suspended)\b"
+    r"|\b(?P<s2>completed)(?=[\s,]+(?:[\w/-]+[\s,]+){0,5}(?:study|trial)\b)"
+    r"|\bin\s+(?P<s3>recruiting)\s+status\b"
+    r"|\b(?:is|are)\s+(?:currently\s+|still\s+)?(?P<s4>recruiting|not\s+yet\s+recruiting)\b"
+    r"|\b(?P<s5>not\s+yet\s+recruiting)\b)",
+    regex.I,
+)
+
+
+def find_status(text: str, in_table: bool = False) -> list[Mention]:
+    if in_table:
+        return [
+            Mention("status", m.value, m.start, m.end, m.raw, "status", 0.95)
+            for m in matcher("status").find(text)
+            if not (m.value == "COMPLETED" and m.raw.lower() == "complete")
+        ]
+    out = []
+    for m in _STATUS_SENTENCE.finditer(text):
+        word = next(g for g in (m.group("s1"), m.group("s2"), m.group("s3"), m.group("s4"), m.group("s5")) if g)
+        code = matcher("status").folded.get(regex.sub(r"\s+", " ", word.lower()))
+        if code:
+            s, e = m.span()
+            out.append(Mention("status", code, s, e, text[s:e], "status", 0.8))
+    return out
+
+
+# ---------------------------------------------------------------- start date
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DATE = regex.compile(
+    r"(?<![\w])(?:" + _MONTH + r"[\s\-/,]*(?P<year>(?:19|20)\d\d)"
+    r"|(?P<year2>(?:19|20)\d\d)[-/](?P<month2>0[1-9]|1[0-2])(?![\d/-]))(?![\w])",
+    regex.I,
+)
+_START_CONTEXT = regex.compile(r"\b(?:start(?:ed|ing)?|began|begun|initiated|commenced|launched)\b", regex.I)
+
+
+def find_start_dates(text: str, in_table: bool = False) -> list[Mention]:
+    """Month-year dates: in a table's date column as they stand; in a sentence only after 'started' etc."""
+    if not in_table and not _START_CONTEXT.search(text):
+        return []
+    out = []
+    for m in _DATE.finditer(text):
+        if m.group("year"):
+            month = _MONTHS[m.group("month").lower()[:3] if m.group("month").lower()[:4] != "sept" else "sep"]
+            value = f"{m.group('year')}-{month:02d}"
+        else:
+            value = f"{m.group('year2')}-{m.group('month2')}"
+        out.append(Mention("start_date", value, m.start(), m.end(), m.group(0), "start_date", 0.9 if in_table else 0.7))
+    return out
+
+
+# ---------------------------------------------------------------- enrollment
+_PEOPLE = r"(?:patients|participants|subjects|children|adults|infants|individuals|volunteers|men|women|cases|neonates|newborns|recipients|persons|people)"
+_ENROLL = regex.compile(
+    r"(?<![\w.,/-])(?P<num>\d{1,5}|" + NUMBER_WORD + r")(?![\w.,/%-])"
+    r"(?P<mid>(?:\s+(?!(?:of|in|with|per|from|to|and|or)\b)[\w'-]+){0,4}?)\s+" + _PEOPLE + r"\b",
+    regex.I,
+)
+_ENROLL_VERB = regex.compile(r"\b(?:enroll?(?:ed|ing|ment)|recruit(?:ed|ing|ment)?|includ(?:ed|ing)|randomi[sz]ed|treated|participated|will\s+be\s+recruited|were\s+assigned|met\s+the)\b", regex.I)
+_NOT_ENROLL_BEFORE = regex.compile(r"(?:\b(?:half|remaining|first|other|all|most|none|each|both|the|these|those)(?:\s+of(?:\s+the)?)?|(?<!\d\s)\bof|\bof\s+the|\bn\s*=)\s*$", regex.I)
+
+
+def find_enrollment(text: str, in_table: bool = False) -> list[Mention]:
+    """'enrolled 162 patients', 'Eighteen patients', 'Approximately 27 subjects will be recruited'."""
+    out = []
+    has_verb = bool(_ENROLL_VERB.search(text))
+    for m in _ENROLL.finditer(text):
+        n = number_value(m.group("num"))
+        if not n or n > 100000:
+            continue
+        before = text[max(0, m.start() - 12): m.start()]
+        if _NOT_ENROLL_BEFORE.search(before):
+            continue
+        if regex.search(r"\b(?:of|in)\b", m.group("mid") or ""):
+            continue
+        conf = 0.9 if has_verb else 0.6
+        out.append(Mention("enrollment", str(n), m.start(), m.end(), m.group(0), "enrollment", conf))
+    return out
+
+
+_BARE_INT = regex.compile(r"(?<![\w.,/\[\(-])(\d{1,5})(?![\w.,/%\])-])")
+
+
+def find_bare_counts(text: str) -> list[Mention]:
+    """Integers standing alone in a table row (the 'No. of patients' column)."""
+    return [
+        Mention("enrollment", str(int(m.group(1))), m.start(1), m.end(1), m.group(1), "enrollment", 0.85)
+        for m in _BARE_INT.finditer(text)
+        if not (1900 <= int(m.group(1)) <= 2100)
+    ]
+
+
+# ---------------------------------------------------------------- acronyms
+ACRONYM = r"[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9][A-Za-z0-9]*)*"
+_NAMED = regex.compile(r"\b(?:named|called|termed|dubbed|acronym(?:ed)?|known\s+as)\s+(?:the\s+)?(?P<a>" + ACRONYM + r")(?![\w-])")
+_BEFORE_PAREN = regex.compile(r"(?<![\w-])(?P<a>" + ACRONYM + r")\s*\((?=[^()]{0,300}\b(?:NCT\d{8}|ISRCTN\d{8}))")
+_ID_THEN = regex.compile(r"(?<![\w-])(?P<a>" + ACRONYM + r")\s*\((?:NCT\d{8}|ISRCTN\d{8})\)")
+_TITLE_PAREN = regex.compile(r"\((?:The\s+)?(?P<a>[A-Z][A-Za-z0-9]*[A-Z0-9](?:-[A-Za-z0-9]+)*)(?:\s+(?:Study|Trial|study|trial))?\)")
+_TITLE_COLON = regex.compile(r"^\s*(?P<a>" + ACRONYM + r")\s*:")
+_STOP = frozenset({
+    "MSC", "MSCS", "COVID", "COVID19", "COVID-19", "SARS", "ARDS", "FDA", "GMP", "USA", "NIH", "WHO", "HLA",
+    "NCT", "ISCT", "EMA", "CRISPR", "GVHD", "HSCT", "DNA", "RNA", "PCR", "MRI", "EBMT", "NHLBI", "UK", "EU",
+    "CT", "CTS", "II", "III", "IV", "VEGF", "TGF", "IL", "TNF", "IFN", "BMT", "SVF", "EVS", "ECM",
+})
+
+
+def _plausible(a: str) -> bool:
+    core = a.split("-")[0]
+    if a.upper() in _STOP or core.upper() in _STOP:
+        return False
+    if sum(c.isupper() for c in core) < 3:
+        return False
+    for field in ("cell_source", "product", "conditions", "route", "donor"):
+        if matcher(field).find(a) and len(matcher(field).find(a)[0].raw) >= len(core):
+            return False
+    return True
+
+
+def find_acronyms(text: str, in_title: bool = False) -> list[Mention]:
+    """Trial acronyms: 'named SENECA', 'PERISCOPE (... NCT...)', 'JOINTSTEM (NCT...)'; in a title,
+    a final parenthesis '(START)', '(The TRIDENT Study)' or a leading 'IMPACT:'."""
+    out = []
+    rxs = (_TITLE_COLON,) if in_title else (_NAMED, _BEFORE_PAREN, _ID_THEN)
+    for rx in rxs:
+        for m in rx.finditer(text):
+            a = m.group("a")
+            if _plausible(a):
+                out.append(Mention("acronym", a, m.start("a"), m.end("a"), a, "acronym", 0.9))
+    if in_title:
+        parens = list(_TITLE_PAREN.finditer(text))
+        # the title's last parenthesis (a run of final parentheses: the first plausible one)
+        tail = [p for p in parens if not regex.search(r"[A-Za-z]{3,}", text[p.end():].replace("(", "").replace(")", "").replace("COVID19", ""))]
+        for p in tail:
+            a = p.group("a")
+            if _plausible(a) and not _is_abbreviation_of(text[: p.start()], a):
+                out.append(Mention("acronym", a, p.start("a"), p.end("a"), a, "acronym", 0.9))
+                break
+    return out
+
+
+def _is_abbreviation_of(before: str, short: str) -> bool:
+    """True when `short` is the initials of the words right before it (e.g. 'Red Blood Cell (RBC)')."""
+    letters = [c.lower() for c in short if c.isalpha()]
+    words = [w for w in regex.findall(r"[A-Za-z][A-Za-z']*", before) if w.lower() not in {"of", "and", "the", "in", "for", "with", "on", "to"}]
+    if len(words) < len(letters):
+        return False
+    initials = [w[0].lower() for w in words[-len(letters):]]
+    return initials == letters

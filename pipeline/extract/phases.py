@@ -1,0 +1,78 @@
+"""Trial phases in every printed spelling, mapped to ClinicalTrials.gov v2 codes.
+
+`find_phases(text)` reads phrases with the word "phase": `Phase 1/2a`, `phase I/IIa`, `Phase IIb`,
+`phase I-II`, `Phase 1 and 2`, `phase 2-3`, `Phase II/III`, `early phase 1`, `Phase 0`; and
+`Not applicable` / `N/A` only with `bare=True` (a table's phase column).
+`find_bare_phases(text)` reads a phase column's cell without the word: `1`, `2-3`, `1 and 2`,
+`I/II`, `Early phase 1`, `Not applicable`.
+A phase in a sentence about future work ("a phase III trial is needed") is not a trial's phase.
+"""
+from __future__ import annotations
+
+import regex
+
+from pipeline.models import Mention
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "0": 0, "1": 1, "2": 2, "3": 3, "4": 4}
+_NUM = r"(?:IV|I{1,3}|[0-4])(?:[abcABC](?![a-zA-Z]))?"
+_JOIN = r"\s*(?:/|-|–|—|and|or|to|&|,)\s*(?:phase\s*)?"
+_PHASE_WORD = regex.compile(
+    r"(?<![\w-])(?P<early>early[\s-]+)?phase[\s-]*(?P<nums>" + _NUM + r"(?:" + _JOIN + _NUM + r")*)(?![\w])",
+    regex.I,
+)
+_NA = regex.compile(r"(?<![\w/])(?:not\s+applicable|N/A|NA)(?![\w/])", regex.I)
+_BARE = regex.compile(
+    r"(?<![\w.,/-])(?P<early>early[\s-]+phase[\s-]*)?(?P<nums>" + _NUM + r"(?:\s*(?:/|-|–|and|&)\s*" + _NUM + r")*)(?![\w.,/%-])",
+    regex.I,
+)
+_FUTURE = regex.compile(
+    r"\b(?:needed|necessary|warranted|required|future|planned|plan to|looking to|will be conducted|would be|are needed|is needed|should be)\b",
+    regex.I,
+)
+_NOT_TRIAL_PHASE = regex.compile(r"(?:acute|chronic|subacute|lead-in|luteal|follicular|active|progressive|stable|early|late|initial|first|second|maintenance|treatment|study)\s+phase\b(?!\s*" + _NUM + ")", regex.I)
+
+
+def _codes(nums: str, early: bool) -> list[str]:
+    out: list[str] = []
+    for tok in regex.findall(r"IV|I{1,3}|[0-4]", nums, flags=regex.I):
+        n = _ROMAN[tok.lower()]
+        code = "EARLY_PHASE1" if (early and n == 1 and not out) else ("EARLY_PHASE1" if n == 0 else f"PHASE{n}")
+        if code not in out:
+            out.append(code)
+    # "1-3" means 1, 2 and 3
+    nums_only = [int(_ROMAN[t.lower()]) for t in regex.findall(r"IV|I{1,3}|[0-4]", nums, flags=regex.I)]
+    if len(nums_only) == 2 and regex.search(r"-|–|to", nums) and nums_only[1] - nums_only[0] == 2:
+        out.insert(1, f"PHASE{nums_only[0] + 1}")
+    return out
+
+
+def _mentions(m, text: str, extractor: str, confidence: float) -> list[Mention]:
+    codes = _codes(m.group("nums"), bool(m.group("early")))
+    return [Mention("phase", c, m.start(), m.end(), text[m.start():m.end()], extractor, confidence) for c in codes]
+
+
+def find_phases(text: str, bare: bool = False) -> list[Mention]:
+    """Phase mentions with the word 'phase' (and N/A forms when `bare`)."""
+    out: list[Mention] = []
+    lowered = text.lower()
+    if "phase" in lowered:
+        if not bare and _FUTURE.search(text):
+            return []
+        for m in _PHASE_WORD.finditer(text):
+            out.extend(_mentions(m, text, "phases", 1.0))
+    if bare:
+        for m in _NA.finditer(text):
+            if m.group(0) == "NA" or m.group(0) == "na":
+                continue
+            out.append(Mention("phase", "NA", m.start(), m.end(), m.group(0), "phases", 0.9))
+    return out
+
+
+def find_bare_phases(text: str) -> list[Mention]:
+    """Phases printed without the word 'phase' (a phase column's cell)."""
+    out = find_phases(text, bare=True)
+    if out:
+        return out
+    for m in _BARE.finditer(text):
+        out.extend(_mentions(m, text, "phases", 0.8))
+    return out

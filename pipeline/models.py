@@ -1,0 +1,137 @@
+"""Plain data passed between the stages. Nothing here does work."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of an input as read (plain text files are one page with number None)."""
+
+    number: Optional[int]
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """An input paper as read by `ingest`: raw text per page, nothing normalized yet."""
+
+    paper_id: str
+    path: str
+    kind: str  # "text" | "markdown" | "pdf"
+    pages: tuple[Page, ...]
+    sha256: str = ""
+    read_with: str = ""  # how the file was read (e.g. "utf-8", "pdfplumber")
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class NormalizedText:
+    """Text after clean-up with a map back to the raw text.
+
+    `to_raw[i]` is the offset in the raw (pages joined) text of normalized character i;
+    `to_raw[len(text)]` is the raw length. `page_starts[k]` is the normalized offset where page k
+    begins, `page_numbers[k]` its number (None for plain text).
+    """
+
+    text: str
+    to_raw: Any  # numpy int64 array, len(text) + 1
+    page_starts: tuple[int, ...] = (0,)
+    page_numbers: tuple[Optional[int], ...] = (None,)
+
+    def page_at(self, offset: int) -> Optional[int]:
+        from bisect import bisect_right
+
+        k = bisect_right(self.page_starts, offset) - 1
+        return self.page_numbers[max(k, 0)]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One value found in a string. Offsets are relative to the string given to the finder."""
+
+    field: str  # a trials column name, or "dose" (the four dose columns) or "trial_id"
+    value: str  # normalized, one value
+    start: int
+    end: int
+    raw: str
+    extractor: str
+    confidence: float = 1.0
+    data: tuple = ()  # extra typed parts, e.g. dose (("low", 1e6), ("high", 2e6), ("unit", "cells/kg"))
+
+    def shifted(self, by: int) -> "Mention":
+        from dataclasses import replace
+
+        return replace(self, start=self.start + by, end=self.end + by)
+
+    def get(self, key, default=None):
+        for k, v in self.data:
+            if k == key:
+                return v
+        return default
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table found in the text: its caption, header columns and legend abbreviations."""
+
+    number: str
+    caption: str
+    start: int
+    end: int
+    columns: tuple[str, ...] = ()
+    id_column: int = -1  # index in `columns` of the column holding the trial's id; -1 unknown
+    legend: tuple[tuple[str, str], ...] = ()  # (abbreviation, expansion)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A unit the extractors read: a sentence, a table row, a caption, a reference."""
+
+    kind: str  # "sentence" | "row" | "caption" | "header" | "legend" | "reference" | "heading"
+    start: int
+    end: int
+    paragraph: int = -1  # index of the paragraph a sentence belongs to
+    section: str = ""
+    table: Optional[Table] = None
+    ref_number: Optional[int] = None  # for a numbered reference
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One row of evidence.csv."""
+
+    trial_id: str
+    field: str
+    value: str
+    raw: str
+    paper_id: str
+    page: Optional[int]
+    char_start: int
+    char_end: int
+    snippet: str
+    extractor: str
+    confidence: float
+    data: tuple = ()
+
+
+@dataclass
+class PaperResult:
+    """What one paper yields: its status row for papers.csv, its evidence and its normalized text."""
+
+    paper_id: str
+    path: str
+    kind: str = ""
+    status: str = "ok"  # ok | warning | error | skipped
+    message: str = ""
+    pages: Optional[int] = None
+    chars: int = 0
+    read_with: str = ""
+    sha256: str = ""
+    n_trials: int = 0
+    n_evidence: int = 0
+    warnings: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    text: str = ""
+    seconds: float = 0.0

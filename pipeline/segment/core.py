@@ -1,0 +1,316 @@
+"""Split a paper's normalized text into the segments the extractors read.
+
+- the numbered reference list (after a 'References' heading) -> `reference` segments;
+- tables (caption + header + rows + legend; see `tables.py`) -> `caption`, `row`, `legend`;
+- everything else -> paragraphs (blank-line blocks; a block that starts in lower case continues
+  the previous one) -> `sentence` segments with their paragraph index, split by spaCy
+  (`spacy.blank("en")`, scispaCy's tokenizer, a sentencizer).
+Abbreviations the paper defines (scispaCy's AbbreviationDetector) and table legends are collected
+so the extractors can extend the vocabularies for this paper.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import regex
+
+from pipeline.extract.citations import Reference, find_citation_anchors, find_reference_section, parse_references
+from pipeline.extract.registry_ids import find_registry_ids
+from pipeline.models import Mention, Segment, Table
+from pipeline.segment.tables import (
+    MAX_HEADER_LINES, MAX_TABLE_LINES, Line, header_columns, is_caption, is_legend, is_prose, legend_pairs, split_lines,
+)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A place that names a trial: a registry id or a citation of a trial's publication."""
+
+    kind: str  # "registry" | "citation"
+    key: str  # canonical id, or the reference number
+    start: int
+    end: int
+    raw: str
+    registry: str = ""
+
+
+@dataclass
+class Segmentation:
+    segments: list[Segment] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    references: dict[int, Reference] = field(default_factory=dict)
+    abbreviations: list[tuple[str, str, int]] = field(default_factory=list)  # (short, long, offset)
+    row_anchors: dict[tuple[int, int], list[Anchor]] = field(default_factory=dict)  # row span -> anchors
+
+
+def registry_anchors(text: str, start: int = 0, end: int | None = None) -> list[Anchor]:
+    end = len(text) if end is None else end
+    return [
+        Anchor("registry", m.value, m.start + start, m.end + start, m.raw, m.get("registry", ""))
+        for m in find_registry_ids(text[start:end])
+    ]
+
+
+def citation_anchors(text: str, start: int, end: int) -> list[Anchor]:
+    return [Anchor("citation", m.value, m.start + start, m.end + start, m.raw) for m in find_citation_anchors(text[start:end])]
+
+
+# ---------------------------------------------------------------- tables
+def _find_header(lines: list[Line], k: int) -> tuple[int, int, list[str]]:
+    """From caption line k, the header's first and last line index and its column codes."""
+    first = last = -1
+    text_parts = []
+    for j in range(k + 1, min(len(lines), k + 1 + MAX_HEADER_LINES)):
+        ln = lines[j]
+        if ln.blank:
+            continue
+        codes, share = header_columns(ln.text)
+        if codes and share >= 0.6:
+            if first < 0:
+                first = j
+            last = j
+            text_parts.append(ln.text)
+        elif first >= 0:
+            break
+    if first < 0:
+        return -1, -1, []
+    codes, _ = header_columns(" ".join(text_parts))
+    return first, last, codes
+
+
+def _group_anchors(text: str, anchors: list[Anchor]) -> list[list[Anchor]]:
+    """Anchors printed next to each other (only spaces, commas or 'and' between) name one row."""
+    groups: list[list[Anchor]] = []
+    for a in anchors:
+        if groups and regex.fullmatch(r"[\s,;/&]*(?:and)?[\s,;/&]*", text[groups[-1][-1].end: a.start]):
+            groups[-1].append(a)
+        else:
+            groups.append([a])
+    return groups
+
+
+def _line_index(lines: list[Line], offset: int) -> int:
+    lo, hi = 0, len(lines) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if lines[mid].start <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _block_end(lines: list[Line], j: int, limit: int) -> int:
+    """Index of the last line of the blank-line block holding line j (stopping before prose)."""
+    while j + 1 < limit and not lines[j + 1].blank and not is_prose(lines[j + 1]) and not is_legend(lines[j + 1]):
+        j += 1
+    return j
+
+
+def _block_start(lines: list[Line], j: int, floor: int) -> int:
+    while j - 1 > floor and not lines[j - 1].blank:
+        j -= 1
+    return j
+
+
+def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], list[Segment], dict, set[int]]:
+    """Tables in `text` before offset `stop`. Returns tables, their segments, row anchors and the
+    indices of lines the tables use (the rest is running text)."""
+    tables, segments, row_anchors, used = [], [], {}, set()
+    k = 0
+    n_lines = len(lines)
+    while k < n_lines:
+        ln = lines[k]
+        if ln.start >= stop:
+            break
+        cap = is_caption(ln)
+        if not cap:
+            k += 1
+            continue
+        h_first, h_last, columns = _find_header(lines, k)
+        if h_first < 0:
+            k += 1
+            continue
+        # the body: until the next caption, a references heading or the limit; trimmed below
+        limit = min(n_lines, h_last + 1 + MAX_TABLE_LINES)
+        for j in range(h_last + 1, limit):
+            if is_caption(lines[j]) or lines[j].start >= stop:
+                limit = j
+                break
+        body_start = lines[h_last].end
+        body_end = lines[limit - 1].end if limit - 1 > h_last else body_start
+        anchors = registry_anchors(text, body_start, body_end)
+        if any(c == "reference" for c in columns) or not anchors:
+            anchors = sorted(anchors + citation_anchors(text, body_start, body_end), key=lambda a: a.start)
+        # legend lines between caption and header ("N/A, not applicable")
+        legend = []
+        for j in range(k + 1, h_first):
+            if not lines[j].blank and is_legend(lines[j]):
+                legend.extend(legend_pairs(lines[j].text))
+        if not anchors:
+            k = h_last + 1
+            continue
+        id_col = next((i for i, c in enumerate(columns) if c in ("id", "reference")), -1)
+        groups = _group_anchors(text, anchors)
+        first_mode = id_col == 0 or (id_col < 0 and sum(
+            text[lines[_line_index(lines, g[0].start)].start: g[0].start].strip() == "" for g in groups) > len(groups) / 2)
+        rows: list[tuple[int, int, list[Anchor]]] = []
+        prev_end_line = h_last
+        last_line = h_last
+        for gi, g in enumerate(groups):
+            a_line = _line_index(lines, g[0].start)
+            z_line = _line_index(lines, g[-1].end)
+            if first_mode:
+                start_line = a_line
+                if gi + 1 < len(groups):
+                    end_line = _line_index(lines, groups[gi + 1][0].start) - 1
+                else:
+                    end_line = z_line
+                    j = z_line + 1
+                    while j < limit and not is_prose(lines[j]) and not is_legend(lines[j]):
+                        end_line = j
+                        j += 1
+                # a row starts at its anchor's line even when the anchor is not at the line start
+                row_start = lines[start_line].start if text[lines[start_line].start:g[0].start].strip() == "" else g[0].start
+            else:
+                start_line = _block_start(lines, a_line, prev_end_line)
+                end_line = _block_end(lines, z_line, limit)
+                row_start = lines[start_line].start
+            while end_line > start_line and lines[end_line].blank:
+                end_line -= 1
+            row_end = max(lines[end_line].end, g[-1].end)
+            if gi + 1 < len(groups):
+                row_end = min(row_end, groups[gi + 1][0].start)
+            rows.append((row_start, row_end, g))
+            prev_end_line = end_line
+            last_line = max(last_line, end_line)
+        # legend after the rows
+        j = last_line + 1
+        legend_end = last_line
+        while j < limit:
+            if lines[j].blank:
+                j += 1
+                continue
+            if is_legend(lines[j]):
+                legend.extend(legend_pairs(lines[j].text))
+                legend_end = j
+                j += 1
+                continue
+            break
+        table = Table(
+            number=cap.group("num"), caption=ln.text.strip(), start=ln.start, end=lines[legend_end].end,
+            columns=tuple(columns), id_column=id_col, legend=tuple(legend),
+        )
+        tables.append(table)
+        segments.append(Segment("caption", ln.start, ln.end, table=table))
+        segments.append(Segment("header", lines[h_first].start, lines[h_last].end, table=table))
+        for row_start, row_end, g in rows:
+            segments.append(Segment("row", row_start, row_end, table=table))
+            row_anchors[(row_start, row_end)] = g
+        if legend:
+            segments.append(Segment("legend", lines[last_line].end, lines[legend_end].end, table=table))
+        used.update(range(k, legend_end + 1))
+        k = legend_end + 1
+    return tables, segments, row_anchors, used
+
+
+# ---------------------------------------------------------------- running text
+@lru_cache(maxsize=1)
+def nlp():
+    """spaCy blank English with scispaCy's tokenizer, a sentencizer and the abbreviation detector."""
+    import warnings
+
+    import spacy
+    from scispacy.abbreviation import AbbreviationDetector  # noqa: F401  (registers the factory)
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = spacy.blank("en")
+        model.tokenizer = combined_rule_tokenizer(model)
+        model.add_pipe("sentencizer")
+        model.add_pipe("abbreviation_detector")
+    model.max_length = 5_000_000
+    return model
+
+
+_SENT_END = regex.compile(r"[.!?:;)\]\"']\s*$")
+_NEEDS_NLP = regex.compile(r"\(\s*[\w\-/]*[A-Z][\w\-/]*s?\s*\)|\bNCT|\bet\s+al|\[\d")
+_SIMPLE_SPLIT = regex.compile(r"(?<=[a-z0-9%)\]][.!?])\s+(?=[A-Z\[(])")
+
+
+def paragraphs(text: str, lines: list[Line], used: set[int], stop: int) -> list[tuple[int, int]]:
+    """Blank-line blocks of running text; a block starting in lower case joins the previous one."""
+    blocks: list[list[int]] = []
+    cur: list[int] = []
+    for i, ln in enumerate(lines):
+        if ln.start >= stop:
+            break
+        if i in used or ln.blank:
+            if cur:
+                blocks.append(cur)
+                cur = []
+            continue
+        cur.append(i)
+    if cur:
+        blocks.append(cur)
+    spans: list[tuple[int, int]] = []
+    for b in blocks:
+        s, e = lines[b[0]].start, lines[b[-1]].end
+        first = text[s:e].lstrip()[:1]
+        if spans and first.islower() and not _SENT_END.search(text[spans[-1][0]:spans[-1][1]]):
+            spans[-1] = (spans[-1][0], e)
+        else:
+            spans.append((s, e))
+    return spans
+
+
+def sentences(text: str, paras: list[tuple[int, int]], abbreviations: list) -> list[Segment]:
+    out: list[Segment] = []
+    todo = []
+    for pi, (s, e) in enumerate(paras):
+        chunk = text[s:e]
+        if _NEEDS_NLP.search(chunk):
+            todo.append((pi, s, e))
+        else:
+            for ss, ee in _simple_sentences(chunk):
+                out.append(Segment("sentence", s + ss, s + ee, paragraph=pi))
+    if todo:
+        model = nlp()
+        docs = model.pipe(text[s:e].replace("\n", " ") for _, s, e in todo)
+        for (pi, s, e), doc in zip(todo, docs):
+            for sent in doc.sents:
+                ss, ee = sent.start_char, sent.end_char
+                if text[s + ss: s + ee].strip():
+                    out.append(Segment("sentence", s + ss, s + ee, paragraph=pi))
+            for abrv in doc._.abbreviations:
+                abbreviations.append((abrv.text, abrv._.long_form.text, s + abrv.start_char))
+    out.sort(key=lambda g: g.start)
+    return out
+
+
+def _simple_sentences(chunk: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for m in _SIMPLE_SPLIT.finditer(chunk):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(chunk)))
+    return [(a, b) for a, b in spans if chunk[a:b].strip()]
+
+
+def segment(text: str) -> Segmentation:
+    """Every segment of a paper's normalized text, in order."""
+    result = Segmentation()
+    ref_start = find_reference_section(text)
+    stop = ref_start if ref_start is not None else len(text)
+    result.references = parse_references(text, ref_start) if ref_start is not None else {}
+    lines = split_lines(text)
+    tables, table_segments, row_anchors, used = parse_tables(text, lines, stop)
+    result.tables = tables
+    result.row_anchors = row_anchors
+    paras = paragraphs(text, lines, used, stop)
+    result.segments = sorted(table_segments + sentences(text, paras, result.abbreviations), key=lambda g: (g.start, g.end))
+    for ref in result.references.values():
+        result.segments.append(Segment("reference", ref.start, ref.end, ref_number=ref.number))
+    return result

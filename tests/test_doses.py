@@ -1,0 +1,322 @@
+"""Tests for pipeline.extract.doses (example strings are written for the tests, not taken from papers)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.doses import DOSE_UNITS, NUMBER_WORDS, combine_doses, find_dose_counts, find_doses
+from pipeline.models import Mention
+
+
+def _doses(text):
+    ms = find_doses(text)
+    for m in ms:
+        assert text[m.start:m.end] == m.raw
+        assert m.field == "dose" and m.extractor == "doses"
+        assert m.get("unit") in DOSE_UNITS
+        assert m.value == f"{m.get('low'):g}..{m.get('high'):g} {m.get('unit')}"
+    return ms
+
+
+def _confident(text):
+    return [m for m in _doses(text) if m.confidence >= 0.5]
+
+
+def _one(text):
+    ms = _confident(text)
+    assert len(ms) == 1, [(m.raw, m.value) for m in ms]
+    m = ms[0]
+    return m.get("low"), m.get("high"), m.get("unit")
+
+
+# --------------------------------------------------------------------------------------------
+# find_doses: positives
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, low, high, unit",
+    [
+        ("Each patient got 2 × 10^6 MSCs/kg intravenously.", 2e6, 2e6, "cells/kg"),
+        ("infused at 2 x 10^6 cells/kg body weight", 2e6, 2e6, "cells/kg"),
+        ("a dose of 2×10^6/kg was used", 2e6, 2e6, "cells/kg"),
+        ("BM-MSCs were given at 1×10e6/kg.", 1e6, 1e6, "cells/kg"),
+        ("both arms used 1 × 10^6 /kg autologous MSCs, then sham", 1e6, 1e6, "cells/kg"),
+        ("dose B (10^6 cells/kg) was given", 1e6, 1e6, "cells/kg"),
+        ("they will receive 10^6 cells/kg/person after lavage", 1e6, 1e6, "cells/kg"),
+        ("The MSCs (1 × 10^8 cells in 3 mL of saline) were injected into the knee.", 1e8, 1e8, "cells"),
+        ("MSCs (4 × 10^7 cells per infusion) or placebo", 4e7, 4e7, "cells"),
+        ("Autologous MSCs were delivered (target dose: 150 million) by catheter.", 1.5e8, 1.5e8, "cells"),
+        ("Thirty patients received 100 million allo-MSCs in the study.", 1e8, 1e8, "cells"),
+        ("a single dose of 20 million MSC-coated fistula plugs was implanted", 2e7, 2e7, "cells"),
+        ("Group A received 1 million cells/kg.", 1e6, 1e6, "cells/kg"),
+        ("Group B received 2 million cells/kg.", 2e6, 2e6, "cells/kg"),
+        ("an average of 3.61 × 10^6 MSCs in each finger", 3.61e6, 3.61e6, "cells"),
+        ("exosome eye drops at 10 µg/drop were applied", 10, 10, "ug"),
+        ("exosome eye drops at 10ug/drop were applied", 10, 10, "ug"),
+        ("exosomes were dosed at 10 μg/kg", 10, 10, "ug/kg"),
+        ("secretome 5 mg was given", 5, 5, "mg"),
+        ("nebulized EVs (2.5 × 10^8 particles) daily", 2.5e8, 2.5e8, "particles"),
+        ("patients received 1-2 × 10^6 cells/kg", 1e6, 2e6, "cells/kg"),
+        ("patients received 1 to 2 million cells/kg", 1e6, 2e6, "cells/kg"),
+        ("doses between 1 × 10^6 and 5 × 10^6 cells/kg were tested", 1e6, 5e6, "cells/kg"),
+        ("UC-MSCs at 0.5–1.0 × 10^6/kg were infused", 5e5, 1e6, "cells/kg"),
+        ("escalating from 10^7 to 10^8 cells", 1e7, 1e8, "cells"),
+        ("hMSCs 1.5 × 10E6 cells/kg were given", 1.5e6, 1.5e6, "cells/kg"),
+        ("ADSCs at 1×10(6)/kg were given", 1e6, 1e6, "cells/kg"),
+        ("ASCs at 2x10^6/kg were given", 2e6, 2e6, "cells/kg"),
+        ("a PDF dose of 2 × 10 6 cells/kg was given", 2e6, 2e6, "cells/kg"),
+        ("a PDF dose of 2 × 106 cells/kg was given", 2e6, 2e6, "cells/kg"),
+        ("10^{7} viable cells were injected", 1e7, 1e7, "cells"),
+        ("one million cells/kg", 1e6, 1e6, "cells/kg"),
+        ("2 × 10^6 allogeneic bone marrow-derived MSCs per kg", 2e6, 2e6, "cells/kg"),
+        ("500,000 cells/kg were injected", 5e5, 5e5, "cells/kg"),
+        ("1.0 × 10^9 EVs were nebulized", 1e9, 1e9, "particles"),
+        ("the dose was 2,5 × 10^6 cells/kg", 2.5e6, 2.5e6, "cells/kg"),
+        ("between 1 and 2 × 10^6 cells/kg", 1e6, 2e6, "cells/kg"),
+        ("1.5 × 10^6 CD34+ cells/kg", 1.5e6, 1.5e6, "cells/kg"),
+        ("2 × 10^6 MSCs per kilogram", 2e6, 2e6, "cells/kg"),
+        ("| NCT01234567 | GvHD | 2 × 10^6/kg | IV | 2 |", 2e6, 2e6, "cells/kg"),
+        ("Over 2.3 million people have MS; patients got 2 × 10^6 cells/kg", 2e6, 2e6, "cells/kg"),
+        ("injected 2 mL of secretome", 2, 2, "mL"),
+        ("a total of 1.5 × 10^8 stem cells", 1.5e8, 1.5e8, "cells"),
+    ],
+)
+def test_find_doses(text, low, high, unit):
+    assert _one(text) == (pytest.approx(low), pytest.approx(high), unit)
+
+
+def test_value_format():
+    (m,) = _doses("1-2 × 10^6 cells/kg")
+    assert m.value == "1e+06..2e+06 cells/kg"
+    assert m.data == (("low", 1e6), ("high", 2e6), ("unit", "cells/kg"))
+    assert m.raw == "1-2 × 10^6 cells/kg"
+
+
+def test_range_span_includes_between():
+    (m,) = _doses("doses between 1 × 10^6 and 5 × 10^6 cells/kg")
+    assert m.raw == "between 1 × 10^6 and 5 × 10^6 cells/kg"
+
+
+def test_volume_is_not_the_dose():
+    ms = _doses("MSCs (1 × 10^8 cells in 3 mL of saline) were injected")
+    assert [m.get("unit") for m in ms] == ["cells"]
+
+
+def test_cohorts_inherit_unit_and_combine():
+    text = (
+        "Patients got a low-dose (1.0 × 10^7 cells), mid-dose (2.0 × 10^7), or high-dose (5.0 × 10^7) "
+        "intra-articular injection of MSCs."
+    )
+    ms = _doses(text)
+    assert [(m.get("low"), m.get("unit")) for m in ms] == [(1e7, "cells"), (2e7, "cells"), (5e7, "cells")]
+    c = combine_doses(ms, text)
+    assert c.value == "1e+07..5e+07 cells"
+    assert c.raw == text[c.start:c.end]
+    assert c.raw.startswith("1.0 × 10^7") and c.raw.endswith("5.0 × 10^7")
+
+
+def test_target_doses_without_unit_in_cell_text():
+    text = "Autologous MSCs (target dose: 150 million) and cardiac stem cells (target dose: 5 million) were given."
+    assert [m.get("low") for m in _confident(text)] == [1.5e8, 5e6]
+
+
+def test_cap_is_low_confidence_and_dropped_by_combine():
+    text = (
+        "Cohort A got a dose of 1 million cells/kg, up to a maximum of 100 million cells, and cohort B "
+        "got 2 million cells/kg, up to a maximum of 200 million cells."
+    )
+    ms = _doses(text)
+    caps = [m for m in ms if m.confidence < 0.5]
+    assert sorted(m.get("low") for m in caps) == [1e8, 2e8]
+    c = combine_doses(ms, text)
+    assert (c.get("low"), c.get("high"), c.get("unit")) == (1e6, 2e6, "cells/kg")
+
+
+@pytest.mark.parametrize("text", ["5 mg/kg of prednisolone", "MSCs plus tacrolimus 0.1 mg/kg/day"])
+def test_mg_per_kg_is_not_a_contract_unit(text):
+    assert _confident(text) == []
+
+
+# --------------------------------------------------------------------------------------------
+# find_doses: negatives
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Inclusion required a platelet count of at least 10 × 10^9/L.",
+        "baseline 1.5 × 10^9 /L platelets",
+        "MSCs were seeded at 2 × 10^5 cells/well.",
+        "plated at 10^4 cells/cm2 in culture",
+        "MSCs improved the score (p < 0.05).",
+        "MSCs improved scores in 45% of patients.",
+        "MSC recipients aged 18–65 years",
+        "over 2.3 million people worldwide live with MS",
+        "We found 1,138 registered clinical trials of MSCs.",
+        "In 2019, 12 MSC trials were published.",
+        "a response rate of 60–90% after MSC infusion",
+        "MSC group (n = 30) versus placebo",
+        "as reported previously [12, 34].",
+        "allo-MSCs or vehicle via 20 transendocardial injections",
+        "MSCs were infused and followed for 6 months.",
+        "The MSC company raised $20 million.",
+        "The MSC program cost 20 million USD.",
+        "MSCs were suspended at 1 × 10^6 cells/mL before use.",
+        "CD34+ cells were counted",
+        "an estimated 30 million Americans have diabetes",
+        "p = 2 × 10^-5 for MSC versus control",
+        "MSCs were seeded at a density of 5 × 10^5 cells",
+        "5 × 10^5 MSCs were plated in each well",
+        "Over 2.3 million people have MS.",
+        "",
+        "no numbers at all here",
+    ],
+)
+def test_find_doses_negatives(text):
+    assert _confident(text) == []
+
+
+# --------------------------------------------------------------------------------------------
+# combine_doses
+# --------------------------------------------------------------------------------------------
+def _dose(low, high, unit, start=0, end=1, conf=1.0):
+    return Mention("dose", f"{low:g}..{high:g} {unit}", start, end, "x" * (end - start), "doses", conf,
+                   (("low", low), ("high", high), ("unit", unit)))
+
+
+def test_combine_most_frequent_unit_wins():
+    ms = [_dose(1e6, 1e6, "cells/kg", 0, 2), _dose(5e7, 5e7, "cells", 3, 5), _dose(2e6, 2e6, "cells/kg", 6, 9)]
+    c = combine_doses(ms)
+    assert (c.get("low"), c.get("high"), c.get("unit")) == (1e6, 2e6, "cells/kg")
+    assert (c.start, c.end) == (0, 9)
+
+
+def test_combine_prefers_per_kg_on_tie():
+    ms = [_dose(7e7, 7e7, "cells", 0, 2), _dose(1e6, 1e6, "cells/kg", 3, 5)]
+    assert combine_doses(ms).get("unit") == "cells/kg"
+
+
+def test_combine_edge_cases():
+    assert combine_doses([]) is None
+    assert combine_doses([_dose(1e8, 1e8, "cells", conf=0.3)]) is None
+    single = _dose(1e6, 1e6, "cells/kg", 4, 8)
+    c = combine_doses([single])
+    assert (c.value, c.raw, c.start, c.end) == (single.value, single.raw, 4, 8)
+
+
+# --------------------------------------------------------------------------------------------
+# find_dose_counts
+# --------------------------------------------------------------------------------------------
+def _counts(text):
+    ms = find_dose_counts(text)
+    for m in ms:
+        assert text[m.start:m.end] == m.raw
+        assert m.field == "dose_count" and m.extractor == "dose_count"
+        assert m.value == str(m.get("count"))
+    return [m.get("count") for m in ms]
+
+
+@pytest.mark.parametrize(
+    "text, n",
+    [
+        ("MSCs or placebo were infused on days 0, 3, and 6.", 3),
+        ("cells were given on days 0 and 7", 2),
+        ("MSCs/kg twice per week for 4 consecutive weeks", 8),
+        ("infused twice weekly for 4 weeks", 8),
+        ("injected once a week for 3 weeks", 3),
+        ("eye drops four times a day, for 14 days", 56),
+        ("the injection was repeated 3 times every 3 months", 3),
+        ("patients received three infusions of MSCs", 3),
+        ("patients received two doses of MSCs", 2),
+        ("patients received a single dose of MSCs", 1),
+        ("patients received a single infusion of MSCs", 1),
+        ("after single injection of MSCs", 1),
+        ("patients received 2 injections 1 month apart", 2),
+        ("MSCs were administered weekly for 12 weeks", 12),
+        ("exosomes every other day for 3 doses", 3),
+        ("patients received 3 intravenous infusions", 3),
+        ("MSCs were administered twice, four weeks apart", 2),
+        ("MSCs were given daily for 5 days", 5),
+        ("2 times/week for 3 weeks", 6),
+        ("a one-time infusion of MSCs", 1),
+        ("MSCs were injected on day 0 and day 14", 2),
+        ("infusions at weeks 0, 4, and 8", 3),
+        ("three times a week for 2 weeks", 6),
+        ("MSCs were given monthly for 6 months", 6),
+        ("Patients received MSCs twice", 2),
+        ("three separate intravenous infusions", 3),
+    ],
+)
+def test_find_dose_counts(text, n):
+    assert _counts(text) == [n]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MSCs were infused on day 1",
+        "allo-MSCs or vehicle via 20 transendocardial injections",
+        "patients were followed for 3 months",
+        "the primary endpoint was at day 28",
+        "outcomes were assessed at 6 and 12 months",
+        "the trial enrolled patients at 7 centers",
+        "follow-up visits after one day, one week, one month",
+        "the trial tested two cellular doses: dose A and dose B",
+        "patients received one of two different doses",
+        "biomarkers were measured on days 7 and 28",
+        "cells were applied weekly (NCT0), and wounds were assessed for 12 weeks",
+        "the effect was three times higher in the MSC group",
+        "8 mice received injections",
+        "two injection sites were used",
+        "three dose cohorts were enrolled",
+        "in phase 2 injections were given",
+        "",
+    ],
+)
+def test_find_dose_counts_negatives(text):
+    assert _counts(text) == []
+
+
+def test_number_words_table():
+    assert NUMBER_WORDS["one"] == 1 and NUMBER_WORDS["twenty"] == 20
+
+
+# --------------------------------------------------------------------------------------------
+# robustness
+# --------------------------------------------------------------------------------------------
+@settings(max_examples=1000, deadline=None)
+@given(st.text())
+def test_never_raises_and_offsets_inside(text):
+    for m in find_doses(text) + find_dose_counts(text):
+        assert 0 <= m.start <= m.end <= len(text)
+        assert text[m.start:m.end] == m.raw
+    combine_doses(find_doses(text), text)
+
+
+_ALPHABET = "0123456789 ×x^-–,.()/kgmLµ cellsMSCdoseon daysweeklytwice millionfor"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=200))
+def test_never_raises_on_dose_like_text(text):
+    for m in find_doses(text) + find_dose_counts(text):
+        assert text[m.start:m.end] == m.raw
+
+
+def test_speed_and_pathological_inputs():
+    sentence = (
+        "Patients received 2 × 10^6 MSCs/kg twice weekly for 4 weeks (n = 30, p < 0.05), and 1,138 "
+        "trials were registered in 2019 with 60–90% response on days 0, 3, and 6. "
+    )
+    text = sentence * 2000
+    t0 = time.perf_counter()
+    for i in range(0, len(text), len(sentence)):
+        find_doses(text[i:i + len(sentence)])
+        find_dose_counts(text[i:i + len(sentence)])
+    assert time.perf_counter() - t0 < len(text) / 1e6 * 2  # > 0.5 MB/s even on a slow CI machine
+    for bad in ("a-" * 20000 + "1 million", "1," * 20000, "1 × 10 " * 5000, "on days " + "1, " * 5000):
+        t0 = time.perf_counter()
+        find_doses(bad)
+        find_dose_counts(bad)
+        assert time.perf_counter() - t0 < 2.0

@@ -174,7 +174,10 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
                 # a row starts at its anchor's line even when the anchor is not at the line start
                 row_start = lines[start_line].start if text[lines[start_line].start:g[0].start].strip() == "" else g[0].start
             else:
-                start_line = _block_start(lines, a_line, prev_end_line)
+                # the row's cells before the anchor: everything since the previous row
+                start_line = prev_end_line + 1
+                while start_line < a_line and lines[start_line].blank:
+                    start_line += 1
                 end_line = _block_end(lines, z_line, limit)
                 row_start = lines[start_line].start
             while end_line > start_line and lines[end_line].blank:
@@ -240,8 +243,10 @@ _NEEDS_NLP = regex.compile(r"\(\s*[\w\-/]*[A-Z][\w\-/]*s?\s*\)|\bNCT|\bet\s+al|\
 _SIMPLE_SPLIT = regex.compile(r"(?<=[a-z0-9%)\]][.!?])\s+(?=[A-Z\[(])")
 
 
-def paragraphs(text: str, lines: list[Line], used: set[int], stop: int) -> list[tuple[int, int]]:
-    """Blank-line blocks of running text; a block starting in lower case joins the previous one."""
+def paragraphs(text: str, lines: list[Line], used: set[int], stop: int) -> list[tuple[int, int, int]]:
+    """Blank-line blocks of running text as (paragraph index, start, end). A block that starts in
+    lower case after a block with no final punctuation continues that paragraph (a page or a
+    table interrupted it): it gets the same index, so a passage is not cut by a page break."""
     blocks: list[list[int]] = []
     cur: list[int] = []
     for i, ln in enumerate(lines):
@@ -255,21 +260,21 @@ def paragraphs(text: str, lines: list[Line], used: set[int], stop: int) -> list[
         cur.append(i)
     if cur:
         blocks.append(cur)
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, int]] = []
     for b in blocks:
         s, e = lines[b[0]].start, lines[b[-1]].end
         first = text[s:e].lstrip()[:1]
-        if spans and first.islower() and not _SENT_END.search(text[spans[-1][0]:spans[-1][1]]):
-            spans[-1] = (spans[-1][0], e)
+        if spans and first.islower() and not _SENT_END.search(text[spans[-1][1]:spans[-1][2]]):
+            spans.append((spans[-1][0], s, e))
         else:
-            spans.append((s, e))
+            spans.append((len(spans) and spans[-1][0] + 1, s, e))
     return spans
 
 
-def sentences(text: str, paras: list[tuple[int, int]], abbreviations: list) -> list[Segment]:
+def sentences(text: str, paras: list[tuple[int, int, int]], abbreviations: list) -> list[Segment]:
     out: list[Segment] = []
     todo = []
-    for pi, (s, e) in enumerate(paras):
+    for pi, s, e in paras:
         chunk = text[s:e]
         if _NEEDS_NLP.search(chunk):
             todo.append((pi, s, e))

@@ -60,7 +60,7 @@ class VocabMatcher:
             return []
         if self.excludes:
             blocked = [(m.start(), m.end(), code) for rx, code in self.excludes for m in rx.finditer(text)]
-            found = [f for f in found if not any(b[2] == f[2] and b[0] <= f[0] and f[1] <= b[1] for b in blocked)]
+            found = [f for f in found if not any(b[2] == f[2] and b[0] < f[1] and f[0] < b[1] for b in blocked)]
         # keep the longest of overlapping matches, leftmost first
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         out: list[Mention] = []

@@ -20,6 +20,7 @@ from pipeline.segment import Segmentation
 VOCAB_FIELDS = ("cell_source", "donor", "product", "route", "conditions")
 SPECIFIC_PRODUCTS = frozenset({"exosomes", "extracellular_vesicles", "secretome", "conditioned_medium", "stromal_vascular_fraction", "engineered_cells"})
 PASSAGE_CONFIDENCE = 0.7
+PASSAGE_SENTENCES = 10  # how far a passage reaches after the sentence naming its trial
 LIST_FIELDS_FOR_MANY = ("product",)
 
 
@@ -36,8 +37,12 @@ def paper_synonyms(seg: Segmentation) -> dict[str, dict[str, str]]:
         for field in VOCAB_FIELDS:
             if matcher(field).find(short):
                 continue  # the vocabulary knows it already
-            found = {m.value for m in matcher(field).find(long)}
-            if len(found) == 1:
+            ms = matcher(field).find(long)
+            found = {m.value for m in ms}
+            covered = sum(m.end - m.start for m in ms)
+            # the long form must be mostly the term ("BM, bone marrow"), not contain it in passing
+            # ("HSCT, hematopoietic stem cell transplantation")
+            if len(found) == 1 and covered >= 0.6 * len(long.strip()):
                 extra[field][short] = found.pop()
     return extra
 
@@ -62,9 +67,13 @@ def _resolve_products(ms: list[Mention], defaults: list[Mention] = ()) -> list[M
     """A specific product (exosomes, EVs, SVF...) in the same segment replaces plain `cells`."""
     prods = [m for m in ms if m.field == "product"]
     specific = [m for m in prods if m.value in SPECIFIC_PRODUCTS]
-    if not prods and defaults:
+    caption_specific = [m for m in defaults if m.value in SPECIFIC_PRODUCTS]
+    if caption_specific and not specific:
+        # a table of one specific product ("Engineered MSCs ..."): every row gives that product
+        ms = ms + caption_specific
+        specific = caption_specific
+    elif not prods and defaults:
         ms = ms + list(defaults)
-        specific = [m for m in defaults if m.value in SPECIFIC_PRODUCTS]
     if specific:
         ms = [m for m in ms if not (m.field == "product" and m.value == "cells")]
     return ms
@@ -298,8 +307,10 @@ class PaperLinker:
         for pi, sents in by_para.items():
             anchored = [(g, self.sentence_anchors(g)) for g in sents]
             para_trials = {a[0] for _, anchors in anchored for a in anchors}
-            # doses and counts: combined per trial over the paragraph
-            for g, anchors in anchored:
+            # a passage: the sentences after the first one naming the trial by its id or author
+            strong = [i for i, (_, anchors) in enumerate(anchored) if any(a[4] != "citation" for a in anchors)]
+            first_anchored = strong[0] if strong else len(anchored)
+            for i, (g, anchors) in enumerate(anchored):
                 ms = self.mentions(g.start, g.end, "sentence")
                 ms = _resolve_products(ms)
                 trial_ids = list(dict.fromkeys(a[0] for a in anchors))
@@ -307,7 +318,7 @@ class PaperLinker:
                     self.emit_anchor(tid, registry, s, e, g.start, g.end, ex)
                 if len(trial_ids) == 1:
                     targets, conf = trial_ids, None
-                elif not trial_ids and len(para_trials) == 1:
+                elif not trial_ids and len(para_trials) == 1 and first_anchored < i <= first_anchored + PASSAGE_SENTENCES:
                     targets, conf = list(para_trials), PASSAGE_CONFIDENCE
                 else:
                     targets, conf = [], None

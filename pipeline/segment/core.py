@@ -143,13 +143,29 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         anchors = registry_anchors(text, body_start, body_end)
         if any(c == "reference" for c in columns) or not anchors:
             anchors = sorted(anchors + citation_anchors(text, body_start, body_end), key=lambda a: a.start)
+        # the table ends at the first line of running prose that names no trial
+        anchored_lines = {_line_index(lines, a.start) for a in anchors}
+        for j in range(h_last + 1, limit - 1):
+            if j not in anchored_lines and is_prose(lines[j]) and (j + 1) not in anchored_lines and is_prose(lines[j + 1]):
+                limit = j
+                break
+        if limit - 1 > h_last:
+            cut = lines[limit - 1].end
+            anchors = [a for a in anchors if a.start < cut]
+        else:
+            anchors = []
         # legend lines between caption and header ("N/A, not applicable")
         legend = []
         for j in range(k + 1, h_first):
             if not lines[j].blank and is_legend(lines[j]):
                 legend.extend(legend_pairs(lines[j].text))
         if not anchors:
-            k = h_last + 1
+            # a table of no trial (e.g. genes, outcomes): its cells are not running text either
+            j = h_last + 1
+            while j < limit and not is_prose(lines[j]):
+                j += 1
+            used.update(range(k, j))
+            k = max(j, h_last + 1)
             continue
         id_col = next((i for i, c in enumerate(columns) if c in ("id", "reference")), -1)
         groups = _group_anchors(text, anchors)

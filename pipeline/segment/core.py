@@ -124,6 +124,9 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         ln = lines[k]
         if ln.start >= stop:
             break
+        if _PIPE_ROW.match(ln.text) and k + 1 < n_lines and _PIPE_RULE.match(lines[k + 1].text):
+            k = _pipe_table(text, lines, k, tables, segments, row_anchors, used)
+            continue
         cap = is_caption(ln)
         if not cap:
             k += 1
@@ -234,6 +237,40 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
     return tables, segments, row_anchors, used
 
 
+_PIPE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def _pipe_table(text, lines, k, tables, segments, row_anchors, used) -> int:
+    """A Markdown pipe table (`| a | b |`, a `|---|` rule, one row a line). Returns the next line."""
+    header = lines[k]
+    columns = []
+    for cell in header.text.strip().strip("|").split("|"):
+        codes, _ = header_columns(cell)
+        columns.append(codes[0] if codes else "other")
+    cap_line = next((lines[j] for j in range(k - 1, max(k - 4, -1), -1) if is_caption(lines[j])), None)
+    j = k + 2
+    while j < len(lines) and _PIPE_ROW.match(lines[j].text):
+        j += 1
+    id_col = next((i for i, c in enumerate(columns) if c in ("id", "reference")), 0)
+    table = Table(
+        number=is_caption(cap_line).group("num") if cap_line else "", caption=cap_line.text.strip() if cap_line else "",
+        start=header.start, end=lines[j - 1].end, columns=tuple(columns), id_column=id_col,
+    )
+    tables.append(table)
+    if cap_line:
+        segments.append(Segment("caption", cap_line.start, cap_line.end, table=table))
+    segments.append(Segment("header", header.start, header.end, table=table))
+    for r in range(k + 2, j):
+        ln = lines[r]
+        anchors = registry_anchors(text, ln.start, ln.end) or citation_anchors(text, ln.start, ln.end)
+        if anchors:
+            segments.append(Segment("row", ln.start, ln.end, table=table))
+            row_anchors[(ln.start, ln.end)] = anchors
+    used.update(range(k, j))
+    return j
+
+
 # ---------------------------------------------------------------- running text
 @lru_cache(maxsize=1)
 def nlp():
@@ -298,8 +335,12 @@ def sentences(text: str, paras: list[tuple[int, int, int]], abbreviations: list)
             for ss, ee in _simple_sentences(chunk):
                 out.append(Segment("sentence", s + ss, s + ee, paragraph=pi))
     if todo:
+        import warnings
+
         model = nlp()
-        docs = model.pipe(text[s:e].replace("\n", " ") for _, s, e in todo)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # scispaCy warns that its empty global matcher has no patterns
+            docs = list(model.pipe(text[s:e].replace("\n", " ") for _, s, e in todo))
         for (pi, s, e), doc in zip(todo, docs):
             for sent in doc.sents:
                 ss, ee = sent.start_char, sent.end_char

@@ -46,8 +46,9 @@ class Vocabulary:
 
 
 def fold(text: str) -> str:
-    """The key synonyms are compared by: lower case, hyphens/spaces/apostrophes folded."""
-    return regex.sub(r"[\s\-‐'’]+", " ", text.lower()).strip()
+    """The key synonyms are compared by: lower case, without spaces, hyphens and apostrophes
+    (so "adipose-tissue", "adipose tissue" and a line-broken "adiposetissue" are one key)."""
+    return regex.sub(r"[\s\-‐'’]+", "", text.lower())
 
 
 def _as_tuple(value, what: str, where: str) -> tuple[str, ...]:
@@ -71,7 +72,7 @@ def parse_vocabulary(data: dict, source: str = "<data>") -> Vocabulary:
     entries_data = data.get("entries")
     if not field or not isinstance(entries_data, list):
         raise VocabularyError("V001", f"{source}: needs 'field' and a list of 'entries'")
-    entries, by_code, by_synonym = [], {}, {}
+    entries, by_code, by_synonym, exact = [], {}, {}, {}
     for k, e in enumerate(entries_data):
         where = f"{source} entry {k + 1}"
         if not isinstance(e, dict):
@@ -98,12 +99,17 @@ def parse_vocabulary(data: dict, source: str = "<data>") -> Vocabulary:
                 regex.compile(p)
             except regex.error as err:
                 raise VocabularyError("V004", f"{where}: bad pattern {p!r}: {err}") from err
-        for syn in (code.replace("_", " "), entry.label) + entry.synonyms + entry.case_sensitive:
+        for syn in (code.replace("_", " "), entry.label) + entry.synonyms:
             key = fold(syn)
             other = by_synonym.get(key)
-            if other is not None and other != code and syn in entry.synonyms + entry.case_sensitive:
+            if other is not None and other != code and syn in entry.synonyms:
                 raise VocabularyError("V005", f"{where}: synonym {syn!r} already names {other!r}")
             by_synonym.setdefault(key, code)
+        for syn in entry.case_sensitive:
+            other = exact.get(syn)
+            if other is not None and other != code:
+                raise VocabularyError("V005", f"{where}: abbreviation {syn!r} already names {other!r}")
+            exact[syn] = code
         by_code[code] = entry
         entries.append(entry)
     return Vocabulary(field=field, entries=tuple(entries), by_code=by_code, by_synonym=by_synonym)

@@ -159,7 +159,7 @@ def _plausible(a: str) -> bool:
     core = a.split("-")[0]
     if a.upper() in _STOP or core.upper() in _STOP:
         return False
-    if sum(c.isupper() for c in core) < 3:
+    if sum(c.isupper() for c in a) < 3:
         return False
     for field in ("cell_source", "product", "conditions", "route", "donor"):
         if matcher(field).find(a) and len(matcher(field).find(a)[0].raw) >= len(core):

@@ -121,7 +121,8 @@ def clean_markup(text: str) -> list[Edit]:
     if "$" in text:
         for m in _MATH.finditer(text):
             inner = m.group(1)
-            if not re.search(r"[\\^_{}]|\d", inner):  # "$5 and $10": money, not math
+            # "$5 and $10" is money; math has LaTeX markup or is a bare (in)equation ("$n = 30$")
+            if not (re.search(r"[\\^_{}]", inner) or re.fullmatch(r"\s*[A-Za-z]?\s*[=<>]?\s*[\d.,]+\s*%?\s*", inner)):
                 continue
             edits.append((m.start(), m.end(), _latex_inner(inner)))
     if "<" in text:

@@ -60,6 +60,9 @@ def process_paper(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Paper
     except InputError as err:
         result.status, result.message = "error", str(err)
         result.kind = result.kind or path.suffix.lower().lstrip(".")
+    except Exception as err:  # a bug on one paper must not stop the batch: report it in papers.csv
+        result.status, result.message = "error", message("E109", error=f"{type(err).__name__}: {err}")
+        result.evidence, result.text = [], ""
     result.seconds = time.perf_counter() - t0
     return result
 

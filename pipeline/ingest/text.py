@@ -96,7 +96,10 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         raise InputError("E106", message("E106", error=err.strerror or str(err))) from err
     digest = sha256_of(data)
     if kind == "pdf":
-        from pipeline.ingest.pdf import PdfError, read_pdf
+        try:
+            from pipeline.ingest.pdf import PdfError, read_pdf
+        except ImportError as err:
+            raise InputError("E107", message("E107", code="pdf-unsupported", error=f"PDF reading is not available ({err})")) from err
 
         try:
             return read_pdf(path, paper_id_of(path), sha256=digest)

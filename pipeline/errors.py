@@ -31,7 +31,7 @@ MESSAGES = {
     "E104": "a line of {length} characters (limit {limit}): not a paper's text layout",
     "E105": "unsupported file type {suffix!r}: use .txt, .md or .pdf",
     "E106": "cannot read the file: {error}",
-    "E107": "PDF could not be read ({code}): {error}",
+    "E107": "PDF could not be read ({reason}): {error}",
     "E108": "timed out after {seconds:g} s while reading or extracting",
     "E109": "the worker reading this file failed: {error}",
     "E110": "not a file (a directory or a broken link)",

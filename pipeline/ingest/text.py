@@ -99,12 +99,12 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         try:
             from pipeline.ingest.pdf import PdfError, read_pdf
         except ImportError as err:
-            raise InputError("E107", message("E107", code="pdf-unsupported", error=f"PDF reading is not available ({err})")) from err
+            raise InputError("E107", message("E107", reason="pdf-unsupported", error=f"PDF reading is not available ({err})")) from err
 
         try:
             return read_pdf(path, paper_id_of(path), sha256=digest)
         except PdfError as err:
-            raise InputError("E107", message("E107", code=err.code, error=err.message)) from err
+            raise InputError("E107", message("E107", reason=err.code, error=err.message)) from err
     text, encoding, warnings = decode(data)
     if not text.strip():
         raise InputError("E101", message("E101"))

@@ -58,7 +58,7 @@ def process_paper(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Paper
         result.status = "warning" if result.warnings else "ok"
         result.message = "; ".join(result.warnings)
     except InputError as err:
-        result.status, result.message = "error", str(err)
+        result.status, result.message = "error", err.message
         result.kind = result.kind or path.suffix.lower().lstrip(".")
     except Exception as err:  # a bug on one paper must not stop the batch: report it in papers.csv
         result.status, result.message = "error", message("E109", error=f"{type(err).__name__}: {err}")

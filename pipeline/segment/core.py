@@ -108,12 +108,6 @@ def _block_end(lines: list[Line], j: int, limit: int) -> int:
     return j
 
 
-def _block_start(lines: list[Line], j: int, floor: int) -> int:
-    while j - 1 > floor and not lines[j - 1].blank:
-        j -= 1
-    return j
-
-
 def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], list[Segment], dict, set[int]]:
     """Tables in `text` before offset `stop`. Returns tables, their segments, row anchors and the
     indices of lines the tables use (the rest is running text)."""

@@ -60,11 +60,21 @@ def process_paper(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Paper
     except InputError as err:
         result.status, result.message = "error", err.message
         result.kind = result.kind or path.suffix.lower().lstrip(".")
+    except MemoryError:
+        result.status, result.message = "error", message("E120", limit=_memory_limit_mb())
+        result.evidence, result.text = [], ""
     except Exception as err:  # a bug on one paper must not stop the batch: report it in papers.csv
         result.status, result.message = "error", message("E109", error=f"{type(err).__name__}: {err}")
         result.evidence, result.text = [], ""
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _memory_limit_mb() -> str:
+    import resource
+
+    soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+    return "no" if soft == resource.RLIM_INFINITY else str(soft // (1024 * 1024))
 
 
 def run_corpus(corpus: str | Path, out: str | Path = "extracted", **options):

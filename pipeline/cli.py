@@ -32,6 +32,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://127.0.0.1:8786 (with --engine dask)")
     p.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="largest input file read (default 20 MB)")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per paper (default 120)")
+    p.add_argument("--max-memory", type=int, default=4096, metavar="MB", help="address space allowed per paper's worker process, in MB (default 4096; 0: no limit)")
     p.add_argument("--strict", action="store_true", help="exit 4 when any paper had an error")
     p.add_argument("--no-report", action="store_true", help="do not write report.html")
     g = p.add_mutually_exclusive_group()
@@ -54,13 +55,14 @@ def main(argv=None) -> int:
     from pipeline.run import RunOptions, run
 
     options = RunOptions(
-        workers=a.workers, engine=a.engine, scheduler=a.scheduler, max_bytes=a.max_bytes, timeout=a.timeout,
+        workers=a.workers, engine=a.engine, scheduler=a.scheduler, max_bytes=a.max_bytes, timeout=a.timeout, max_memory_mb=a.max_memory,
         corrections=a.corrections, registries=a.registry, progress=a.progress, report=not a.no_report,
     )
     summary = run(corpus, Path(a.out), options)
     ok = sum(p.status != "error" for p in summary.papers)
     print(
-        f"{len(summary.papers)} papers ({summary.n_errors} with errors), {len(summary.trials)} trials -> {a.out}/",
+        f"{len(summary.papers)} papers ({summary.extracted} extracted, {summary.cached} unchanged, "
+        f"{summary.n_errors} with errors), {len(summary.trials)} trials -> {a.out}/ in {summary.seconds:.1f} s",
         file=sys.stderr,
     )
     if summary.papers and ok == 0:

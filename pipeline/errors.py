@@ -23,21 +23,54 @@ class CorrectionError(PipelineError):
     """A reviewer's correction that cannot be applied."""
 
 
+class RegistryError(PipelineError):
+    """A registry export (ClinicalTrials.gov CSV or API JSON) that cannot be read."""
+
+
 # messages for input files (papers.csv `message`)
 MESSAGES = {
     "E101": "empty file: nothing to read",
     "E102": "binary file (NUL bytes or control characters): not a text paper",
-    "E103": "file too large ({size} bytes; limit {limit}): split it or raise --max-bytes",
+    "E103": "file too large ({size:,} bytes; limit {limit:,}): a paper's text is far smaller; split it into papers or raise --max-bytes",
     "E104": "a line of {length} characters (limit {limit}): not a paper's text layout",
     "E105": "unsupported file type {suffix!r}: use .txt, .md or .pdf",
     "E106": "cannot read the file: {error}",
     "E107": "PDF could not be read ({reason}): {error}",
     "E108": "timed out after {seconds:g} s while reading or extracting",
     "E109": "the worker reading this file failed: {error}",
-    "E110": "not a file (a directory or a broken link)",
+    "E110": "a directory named like a paper, not a file: the papers inside it are read on their own",
+    "E111": "a broken symbolic link (it points to {target!r}, which does not exist): fix or remove the link",
+    "E112": "a symbolic link loop (the link leads back to itself): fix or remove the link",
+    "E113": "{kind}, not a regular file: not read; copy the paper into a regular file",
+    "E120": "ran out of memory while reading or extracting (limit {limit} MB per paper; raise --max-memory)",
     "W201": "not UTF-8: read as {encoding}; check special characters",
     "W202": "duplicate of {other} (same content): read once",
     "W203": "no trial found",
+    "W204": "{count} NUL byte(s) removed from the text: the file may be damaged; check it",
+    # reviewer corrections (pipeline/corrections.py); `where` is "<file> line <n>"
+    "C301": "{path}: corrections file not found",
+    "C302": "{path}: cannot read the corrections file: {error}",
+    "C303": "{path}: no header line: the first line must name the columns {columns}",
+    "C304": "{path}: missing column(s) {missing} in the header (found {found}); required: {required}",
+    "C305": "{where}: more cells than header columns; quote a value that contains a comma",
+    "C306": "{where}: empty {column}: every correction names a trial_id, a field and an action",
+    "C307": "{where}: unknown action {action!r}: use accept, reject or set",
+    "C308": "{where}: '{action}' needs a value ({hint})",
+    "C310": "{where}: unknown trial {trial_id!r}: no paper in this run mentions it{hint}",
+    "C311": "{where}: unknown field {field!r}{hint}; correctable fields: {allowed}",
+    "C312": "{where}: {value!r} is not a valid {field} value: use {allowed}",
+    "C313": "{where}: {field} holds one value, but {value!r} has several ('|' separates list values)",
+    "C314": "{where}: '{action}' takes one value per line, but {value!r} has several: write one line per value",
+    "C315": "{where}: cannot {action} {field} {value!r}: trial {trial_id} has no such value (it has: {values})",
+    "C316": "{where}: contradicts line(s) {others} ({why}); none of these lines is applied",
+    # registry exports (pipeline/registry/); `path` is the file as given
+    "E130": "registry file {path}: cannot read it: {error}",
+    "E131": "registry file {path}: empty: download the search results again (CSV, or API v2 JSON)",
+    "E132": "registry file {path}: not a ClinicalTrials.gov export: {reason}",
+    "E133": "registry file {path}: no trials in it ({reason}): check the search that produced it",
+    "W230": "registry file {path}: {count} row(s) without a valid NCT number skipped (first at {where})",
+    "W231": "registry file {path}: {field} {values} has no code in the trial table: left empty",
+    "W232": "registry file {path}: {count} trial(s) also in {other}: kept the record of the later export ({kept})",
 }
 
 

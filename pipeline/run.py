@@ -1,17 +1,33 @@
-"""A run over a corpus: discover, process each paper, merge, write."""
+"""A run over a corpus: discover, extract the papers that changed, merge, write.
+
+1. Discover the corpus's files; hash each (the manifest skips files whose size and time are
+   unchanged) and look its result up in the cache.
+2. Extract the papers without a stored result on the engine (worker processes or a Dask
+   cluster); store each result the moment it arrives, so a killed run resumes where it was.
+3. Stream every paper's stored result, in corpus order, through the merge and into
+   evidence.csv/.parquet; memory holds one paper's evidence at a time.
+4. Write trials, papers and the data package, staged and moved into place together.
+"""
 from __future__ import annotations
 
+import json
+import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.api import pipeline_version, process_paper
+from pipeline.api import pipeline_version
+from pipeline.cache import Cache, fingerprint
+from pipeline.engine import DEFAULT_MAX_MEMORY_MB, Task, make_engine
 from pipeline.errors import message
 from pipeline.ingest import discover
-from pipeline.ingest.text import DEFAULT_MAX_BYTES
-from pipeline.merge import merge_trials
+from pipeline.ingest.text import DEFAULT_MAX_BYTES, paper_id_of
+from pipeline.merge import TrialMerger
 from pipeline.models import PaperResult
-from pipeline.write import write_outputs
+from pipeline.schema import PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
+from pipeline.write.stream import EvidenceSink, Staged, write_table_staged
+from pipeline.write.tables import atomic_path, datapackage, text_file_name
 
 
 @dataclass
@@ -21,6 +37,7 @@ class RunOptions:
     scheduler: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout: float = 120.0
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
     corrections: str | None = None
     registries: list[str] = field(default_factory=list)
     progress: bool | None = None  # None: only on a terminal
@@ -29,9 +46,12 @@ class RunOptions:
 
 @dataclass
 class RunSummary:
-    papers: list[PaperResult]
+    papers: list[PaperResult]  # papers.csv rows (evidence and text are not kept)
     trials: list[dict]
     out: Path
+    extracted: int = 0  # papers extracted in this run
+    cached: int = 0  # papers whose stored result was used
+    seconds: float = 0.0
 
     @property
     def n_errors(self) -> int:
@@ -41,33 +61,149 @@ class RunSummary:
 def _progress(items, total: int, enabled: bool | None):
     if enabled is None:
         enabled = sys.stderr.isatty()
-    if not enabled:
+    if not enabled or not total:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, total=total, unit="paper", desc="papers", file=sys.stderr)
+    return tqdm(items, total=total, unit="paper", desc="extracting", file=sys.stderr)
 
 
-def _dedupe_by_content(results: list[PaperResult]) -> None:
-    """The same file under two names: keep the first's evidence, mark the other."""
-    seen: dict[str, str] = {}
-    for r in results:
-        if r.status == "error" or not r.sha256:
-            continue
-        if r.sha256 in seen:
-            r.evidence, r.n_evidence, r.n_trials = [], 0, 0
-            r.status = "warning"
-            r.warnings.append(message("W202", other=seen[r.sha256]))
-            r.message = "; ".join(r.warnings)
-        else:
-            seen[r.sha256] = r.paper_id
+def _text_path(out: Path, paper_id: str) -> Path:
+    return out / "texts" / text_file_name(paper_id)
+
+
+def _write_text(out: Path, result: PaperResult) -> Path | None:
+    if not result.text:
+        return None
+    path = _text_path(out, result.paper_id)
+    data = result.text.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return path
+    except OSError:
+        pass
+    with atomic_path(path, "wb") as fh:
+        fh.write(data)
+    return path
+
+
+def _extract(paths: list[Path], cache: Cache, options: RunOptions) -> tuple[list[str | None], dict[int, PaperResult], int]:
+    """Content hashes of every path, and the results of papers that could not be stored."""
+    hashes = [cache.content_hash(p) for p in paths]
+    tasks, planned = [], set()
+    for i, (p, sha) in enumerate(zip(paths, hashes)):
+        if sha and (cache.has(sha) or sha in planned):
+            continue  # stored, or the same content under another name: read once
+        if sha:
+            planned.add(sha)
+        tasks.append(Task(i, str(p), options.max_bytes, options.timeout, options.max_memory_mb))
+    unstored: dict[int, PaperResult] = {}
+    engine = make_engine(options.engine, options.workers, options.scheduler)
+    for index, result in _progress(engine.run(tasks), len(tasks), options.progress):
+        if result.sha256:
+            hashes[index] = result.sha256
+        if not cache.store(result):
+            result.evidence = []  # an error row: nothing else to keep
+            unstored[index] = result
+    return hashes, unstored, len(tasks)
 
 
 def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
+    t0 = time.perf_counter()
+    out = Path(out)
     paths = discover(corpus)
-    results = [process_paper(p, options.max_bytes) for p in _progress(paths, len(paths), options.progress)]
-    _dedupe_by_content(results)
-    evidence = [ev for r in results for ev in r.evidence]
-    trials = merge_trials(evidence)
-    write_outputs(out, trials, evidence, results, pipeline_version())
-    return RunSummary(results, trials, out)
+    _remove_stale_temps(out)
+    cache = Cache(out)
+    hashes, unstored, n_extracted = _extract(paths, cache, options)
+
+    staged = Staged(out)
+    sink = EvidenceSink(staged)
+    merger = TrialMerger()
+    papers: list[PaperResult] = []
+    first_by_hash: dict[str, str] = {}
+    texts: set[Path] = set()
+    try:
+        for i, path in enumerate(paths):
+            sha = hashes[i]
+            if i in unstored:
+                result = unstored[i]
+            elif sha and cache.has(sha):
+                result = cache.load(sha, paper_id_of(path), str(path))
+            else:  # the same content as a paper whose result could not be stored
+                result = PaperResult(paper_id=paper_id_of(path), path=str(path), status="error",
+                                     message=next((r.message for r in unstored.values() if r.sha256 == sha), ""))
+            if sha and result.status != "error":
+                if sha in first_by_hash:
+                    result.evidence, result.n_evidence, result.n_trials = [], 0, 0
+                    result.status = "warning"
+                    result.warnings = [*result.warnings, message("W202", other=first_by_hash[sha])]
+                    result.message = "; ".join(result.warnings)
+                else:
+                    first_by_hash[sha] = result.paper_id
+            sink.write(result.evidence)
+            merger.add(result.evidence)
+            if text_file := _write_text(out, result):
+                texts.add(text_file)
+            result.evidence, result.text = [], ""  # keep only the papers.csv row
+            papers.append(result)
+        trials = merger.rows()
+        sink.close()
+        write_table_staged(staged, "papers", PAPER_COLUMNS, [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers])
+        write_table_staged(staged, "trials", TRIAL_COLUMNS, trials)
+        with staged.open("datapackage.json", "w", encoding="utf-8") as fh:
+            json.dump(datapackage(pipeline_version()), fh, indent=1)
+            fh.write("\n")
+        summary = RunSummary(papers, trials, out, extracted=n_extracted, cached=len(paths) - n_extracted)
+        summary.seconds = time.perf_counter() - t0
+        with staged.open("run.json", "w", encoding="utf-8") as fh:
+            json.dump(_run_record(corpus, summary), fh, indent=1, sort_keys=True)
+            fh.write("\n")
+        staged.commit()
+    except BaseException:
+        sink.discard()
+        staged.abort()
+        raise
+    cache.save_manifest()
+    cache.prune()
+    _remove_stale_texts(out, texts)
+    return summary
+
+
+def _run_record(corpus: Path, summary: RunSummary) -> dict:
+    """run.json: what the files beside it came from (written last, with them)."""
+    return {
+        "corpus": str(corpus), "pipeline_version": pipeline_version(), "fingerprint": fingerprint(),
+        "papers": len(summary.papers), "errors": summary.n_errors, "trials": len(summary.trials),
+        "extracted": summary.extracted, "cached": summary.cached,
+    }
+
+
+def _remove_stale_temps(out: Path) -> None:
+    """Temporary files left by a run that was killed (they are never read)."""
+    for folder in (out, out / "texts", out / ".cache"):
+        if folder.is_dir():
+            for tmp in folder.glob(".*.tmp"):
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+    cache_dir = out / ".cache"
+    if cache_dir.is_dir():
+        for tmp in cache_dir.glob("*/.*.tmp"):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _remove_stale_texts(out: Path, keep: set[Path]) -> None:
+    """A paper removed from the corpus leaves no text behind."""
+    folder = out / "texts"
+    if not folder.is_dir():
+        return
+    for path in folder.glob("*.txt"):
+        if path not in keep:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass

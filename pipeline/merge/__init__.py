@@ -1,4 +1,4 @@
 """Merge evidence across papers into one row per trial."""
-from pipeline.merge.core import merge_trials
+from pipeline.merge.core import TrialMerger, merge_trials
 
-__all__ = ["merge_trials"]
+__all__ = ["TrialMerger", "merge_trials"]

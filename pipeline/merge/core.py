@@ -1,13 +1,17 @@
-"""One row per trial from every paper's evidence.
+"""One row per trial from every paper's evidence, fed paper by paper.
 
 List columns take the union of their values; single-valued columns take the value with the most
 support (summed confidence, then the number of papers, then the first seen); `conflicts` names
 each column where two sources disagree: two different single values, or two places that give
 different non-empty sets of phases, donors, cell sources or routes. `evidence` keeps every value.
+
+`TrialMerger` holds one small record per (trial, column, value), never the evidence itself, so a
+run can stream each paper's evidence through it and memory grows with the trials, not the text.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from pipeline.models import Evidence
@@ -16,62 +20,88 @@ from pipeline.schema import LIST_SEP, TRIAL_FIELDS
 LIST_VALUE_FIELDS = ("other_ids", "conditions", "phase", "cell_source", "donor", "product", "route", "sponsors")
 SCALAR_VALUE_FIELDS = ("registry", "title", "acronym", "status", "start_date", "enrollment", "dose_count")
 SET_CONFLICT_FIELDS = ("phase", "donor", "cell_source", "route")
+# values that do not come from a paper: they fill the table but are not a paper's mention
+NON_PAPER_EXTRACTORS = ("registry", "reviewer")
 
 
-def _best(values: list[Evidence]) -> tuple[str, list[str]]:
-    support: dict[str, list] = {}
-    for k, ev in enumerate(values):
-        s = support.setdefault(ev.value, [0.0, set(), k])
-        s[0] += ev.confidence
-        s[1].add(ev.paper_id)
-    ranked = sorted(support, key=lambda v: (-support[v][0], -len(support[v][1]), support[v][2]))
-    return ranked[0], ranked
+@dataclass
+class _Support:
+    confidence: float
+    papers: set
+    first: int  # order first seen in the stream: the last tie-break
+    raw: str = ""
+    data: tuple = ()
 
 
-def _source_key(ev: Evidence):
-    # one "place": a table row or a sentence, identified by its snippet within a paper
-    return (ev.paper_id, ev.snippet)
+@dataclass
+class _Trial:
+    values: dict = field(default_factory=lambda: defaultdict(dict))  # column -> value -> _Support
+    place_sets: dict = field(default_factory=lambda: defaultdict(set))  # column -> {frozenset}
+    sources: set = field(default_factory=set)
 
 
-def merge_trials(evidence: Iterable[Evidence]) -> list[dict]:
-    """Trials as dicts keyed by the `trials` columns (lists as sorted Python lists)."""
-    by_trial: dict[str, list[Evidence]] = defaultdict(list)
-    for ev in evidence:
-        if ev.trial_id:
-            by_trial[ev.trial_id].append(ev)
-    rows = []
-    for tid in sorted(by_trial):
-        evs = by_trial[tid]
+class TrialMerger:
+    """Feed evidence with `add` (one paper's evidence per call), then read `rows()`."""
+
+    def __init__(self):
+        self._trials: dict[str, _Trial] = {}
+        self._seq = 0
+
+    def add(self, evidence: Iterable[Evidence]) -> None:
+        places: dict[tuple, set] = defaultdict(set)  # (trial, column, paper, snippet) -> values
+        for ev in evidence:
+            if not ev.trial_id:
+                continue
+            t = self._trials.get(ev.trial_id)
+            if t is None:
+                t = self._trials[ev.trial_id] = _Trial()
+            if ev.extractor not in NON_PAPER_EXTRACTORS:
+                t.sources.add(ev.paper_id)
+            s = t.values[ev.field].get(ev.value)
+            if s is None:
+                t.values[ev.field][ev.value] = _Support(ev.confidence, {ev.paper_id}, self._seq, ev.raw, ev.data)
+            else:
+                s.confidence += ev.confidence
+                s.papers.add(ev.paper_id)
+            self._seq += 1
+            if ev.field in SET_CONFLICT_FIELDS:
+                # one "place": a table row or a sentence, identified by its snippet within a paper
+                places[(ev.trial_id, ev.field, ev.paper_id, ev.snippet)].add(ev.value)
+        for (tid, column, _paper, _snippet), values in places.items():
+            self._trials[tid].place_sets[column].add(frozenset(values))
+
+    def rows(self) -> list[dict]:
+        """Trials as dicts keyed by the `trials` columns (lists as sorted Python lists), by trial id."""
+        return [self._row(tid, self._trials[tid]) for tid in sorted(self._trials)]
+
+    @staticmethod
+    def _ranked(values: dict) -> list[str]:
+        return sorted(values, key=lambda v: (-values[v].confidence, -len(values[v].papers), values[v].first))
+
+    def _row(self, tid: str, t: _Trial) -> dict:
         row: dict = {f: None for f in TRIAL_FIELDS}
         row["trial_id"] = tid
         conflicts = set()
-        fields: dict[str, list[Evidence]] = defaultdict(list)
-        for ev in evs:
-            fields[ev.field].append(ev)
         for f in LIST_VALUE_FIELDS:
-            row[f] = sorted({ev.value for ev in fields.get(f, [])})
+            row[f] = sorted(t.values.get(f, {}))
         for f in SET_CONFLICT_FIELDS:
-            per_place = defaultdict(set)
-            for ev in fields.get(f, []):
-                per_place[_source_key(ev)].add(ev.value)
-            sets = {frozenset(v) for v in per_place.values() if v}
-            if len(sets) > 1:
+            if len(t.place_sets.get(f, ())) > 1:
                 conflicts.add(f)
         for f in SCALAR_VALUE_FIELDS:
-            vals = fields.get(f, [])
-            if not vals:
+            values = t.values.get(f)
+            if not values:
                 continue
-            best, ranked = _best(vals)
-            row[f] = best
+            ranked = self._ranked(values)
+            row[f] = ranked[0]
             if len(ranked) > 1:
                 conflicts.add(f)
-        doses = fields.get("dose", [])
+        doses = t.values.get("dose")
         if doses:
-            best, ranked = _best(doses)
-            ev = next(e for e in doses if e.value == best)
-            data = dict(ev.data)
+            ranked = self._ranked(doses)
+            best = doses[ranked[0]]
+            data = dict(best.data)
             row["dose_low"], row["dose_high"], row["dose_unit"] = data.get("low"), data.get("high"), data.get("unit")
-            row["dose_text"] = ev.raw
+            row["dose_text"] = best.raw
             if len(ranked) > 1:
                 conflicts.add("dose")
         if row["enrollment"] is not None:
@@ -80,12 +110,22 @@ def merge_trials(evidence: Iterable[Evidence]) -> list[dict]:
             row["dose_count"] = int(row["dose_count"])
         if not row["registry"]:
             row["registry"] = "publication" if tid.startswith("ref:") else None
-        row["sources"] = sorted({ev.paper_id for ev in evs})
+        row["sources"] = sorted(t.sources)
         row["conflicts"] = sorted(conflicts)
         for f in ("registry_conflicts", "reviewed"):
             row[f] = []
-        rows.append(row)
-    return rows
+        return row
+
+
+def merge_trials(evidence: Iterable[Evidence]) -> list[dict]:
+    """Trials as dicts keyed by the `trials` columns (lists as sorted Python lists)."""
+    merger = TrialMerger()
+    by_paper: dict[str, list[Evidence]] = defaultdict(list)
+    for ev in evidence:
+        by_paper[ev.paper_id].append(ev)
+    for paper in by_paper:  # in first-seen order, so ties break as in the stream
+        merger.add(by_paper[paper])
+    return merger.rows()
 
 
 def list_cell(values) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import json
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Iterable
 
@@ -20,13 +23,23 @@ from pipeline.schema import (
 )
 
 _ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK  # what open() would give: temporary files start private
+
+
+def make_temp(path: Path) -> tuple[int, str]:
+    """A temporary file beside `path`, with the permissions a plain open() would give."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, FILE_MODE)
+    return fd, tmp
 
 
 @contextlib.contextmanager
 def atomic_path(path: Path, mode: str = "w", **kw):
     """Open a temporary file beside `path`; on success fsync and move it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = make_temp(path)
     try:
         with os.fdopen(fd, mode, **kw) as fh:
             yield fh
@@ -123,6 +136,46 @@ def datapackage(version: str) -> dict:
     }
 
 
+# -- the file name of a paper's normalized text ---------------------------------------------------
+_UNSAFE_CHARS = frozenset('/\\:*?"<>|')
+_UNSAFE_CATEGORIES = ("Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn")  # controls, bidi marks, surrogates
+_WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))})
+_HASHED = re.compile(r"~[0-9a-f]{10}$")
+MAX_NAME_BYTES = 120  # well under NAME_MAX (255 bytes), leaving room for temporary-file affixes
+
+
+def _safe_as_is(name: str) -> bool:
+    return (
+        bool(name) and len(name.encode("utf-8", "surrogatepass")) <= MAX_NAME_BYTES
+        and name[0] not in ".- " and name[-1] not in ". "
+        and not any(c in _UNSAFE_CHARS or unicodedata.category(c) in _UNSAFE_CATEGORIES for c in name)
+        and name.split(".")[0].upper() not in _WINDOWS_RESERVED
+        and not _HASHED.search(name)
+    )
+
+
+def text_file_name(paper_id: str, suffix: str = ".txt") -> str:
+    """The file name under `texts/` for a paper id: the id itself when it is a safe file name
+    (no `/`, `\\`, quotes, `<>:*?|`, control or invisible format characters, no leading `.`,
+    `-` or space, at most `MAX_NAME_BYTES` bytes, not a Windows device name); otherwise the id
+    cleaned of those characters and shortened, plus `~` and 10 hex digits of its SHA-256, so two
+    ids never share a file. The same id always gives the same name.
+
+        >>> text_file_name("smith-2020"), text_file_name("2020/smith")
+        ('smith-2020.txt', '2020_smith~50c7721ef9.txt')
+    """
+    if _safe_as_is(paper_id):
+        return paper_id + suffix
+    cleaned = "".join(
+        "_" if c in _UNSAFE_CHARS or unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in paper_id
+    )
+    cleaned = re.sub(r"_+", "_", cleaned).strip(" ._-")
+    data = cleaned.encode("utf-8")[: MAX_NAME_BYTES - 12]
+    cleaned = data.decode("utf-8", "ignore").rstrip(" .") or "paper"
+    digest = hashlib.sha256(paper_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{cleaned}~{digest}{suffix}"
+
+
 def write_outputs(out: Path, trials: list[dict], evidence: list[Evidence], papers: list[PaperResult], version: str):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -130,7 +183,7 @@ def write_outputs(out: Path, trials: list[dict], evidence: list[Evidence], paper
     texts.mkdir(exist_ok=True)
     for p in papers:
         if p.text:
-            with atomic_path(texts / f"{p.paper_id}.txt", "w", encoding="utf-8", newline="") as fh:
+            with atomic_path(texts / text_file_name(p.paper_id), "w", encoding="utf-8", newline="") as fh:
                 fh.write(p.text)
     write_table(out, "evidence", EVIDENCE_COLUMNS, evidence_rows(evidence))
     write_table(out, "papers", PAPER_COLUMNS, paper_rows(papers))

@@ -1,0 +1,162 @@
+"""Per-paper results kept between runs, so a run only extracts new or changed papers.
+
+A paper's result is stored as one Arrow IPC file, `<out>/.cache/<fingerprint>/<sha256>.arrow`:
+its evidence rows as the table, its papers.csv row and normalized text in the schema metadata.
+The key is the file's content hash; the folder is the fingerprint of the pipeline's code and
+vocabularies, so changing either re-extracts every paper (old folders are removed after a run).
+
+A manifest (`<out>/.cache/manifest.json`: path -> size, mtime, sha256) saves hashing files whose
+size and modification time have not changed. Every file here is written atomically, and each
+paper's result as soon as it is extracted: a run killed half-way resumes where it stopped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+from dataclasses import fields as dc_fields
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pyarrow as pa
+
+from pipeline import __version__
+from pipeline.models import Evidence, PaperResult
+from pipeline.schema import EVIDENCE_COLUMNS
+from pipeline.write.tables import atomic_path
+
+CACHE_DIR = ".cache"
+FORMAT = 1  # bump when the stored layout changes
+_ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
+EVIDENCE_SCHEMA = pa.schema([(c[0], _ARROW[c[1]]) for c in EVIDENCE_COLUMNS] + [("data", pa.string())])
+# papers.csv fields that belong to the content, not to the file's name or place
+_CONTENT_FIELDS = ("kind", "status", "message", "pages", "chars", "read_with", "sha256", "n_trials", "n_evidence", "warnings", "seconds")
+# errors that depend on the run's limits or on a bug, not on the file: tried again next run
+UNCACHED_ERRORS = ("[E108]", "[E109]", "[E120]")
+
+
+def fingerprint_of(package: Path) -> str:
+    """Hash of a package folder's code and data files (vocabularies included) and the cache format."""
+    h = hashlib.sha256(f"{__version__}/{FORMAT}".encode())
+    for path in sorted(Path(package).rglob("*")):
+        if path.suffix in (".py", ".yaml", ".yml", ".csv", ".json") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """The installed pipeline's fingerprint: part of every stored result's key."""
+    return fingerprint_of(Path(str(resources.files("pipeline"))))
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Cache:
+    """Stored results under one output folder, for the current fingerprint."""
+
+    def __init__(self, out: Path):
+        self.root = Path(out) / CACHE_DIR
+        self.dir = self.root / fingerprint()
+        self.manifest_path = self.root / "manifest.json"
+        try:
+            self._manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self._manifest = {}
+        self._seen: dict[str, list] = {}
+
+    # -- content hashes -------------------------------------------------------------------
+    def content_hash(self, path: Path) -> str | None:
+        """sha256 of a regular file, from the manifest when size and mtime are unchanged.
+        None for anything that is not a regular file (the reader reports those)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        key = str(path)
+        entry = self._manifest.get(key)
+        if entry and entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
+            digest = entry[2]
+        else:
+            try:
+                digest = sha256_file(path)
+            except OSError:
+                return None
+        self._seen[key] = [st.st_size, st.st_mtime_ns, digest]
+        return digest
+
+    def save_manifest(self) -> None:
+        with atomic_path(self.manifest_path, "w", encoding="utf-8") as fh:
+            json.dump(self._seen, fh, sort_keys=True)
+
+    # -- results ----------------------------------------------------------------------------
+    def _file(self, sha256: str) -> Path:
+        return self.dir / f"{sha256}.arrow"
+
+    def has(self, sha256: str | None) -> bool:
+        return bool(sha256) and self._file(sha256).exists()
+
+    def store(self, result: PaperResult) -> bool:
+        """Keep a finished paper's result; results that depend on the run's limits are not kept."""
+        if not result.sha256 or result.message.startswith(UNCACHED_ERRORS):
+            return False
+        write_result(self._file(result.sha256), result)
+        return True
+
+    def load(self, sha256: str, paper_id: str, path: str) -> PaperResult:
+        return read_result(self._file(sha256), paper_id, path)
+
+    def prune(self) -> None:
+        """Remove the results of other pipeline versions."""
+        if not self.root.is_dir():
+            return
+        for child in self.root.iterdir():
+            if child.is_dir() and child.name != self.dir.name:
+                shutil.rmtree(child, ignore_errors=True)
+
+
+def write_result(file: Path, result: PaperResult) -> None:
+    cols = {c[0]: [getattr(ev, c[0]) for ev in result.evidence] for c in EVIDENCE_COLUMNS}
+    cols["data"] = [json.dumps(ev.data) if ev.data else None for ev in result.evidence]
+    table = pa.table(cols, schema=EVIDENCE_SCHEMA)
+    paper = {k: getattr(result, k) for k in _CONTENT_FIELDS}
+    meta = {b"paper": json.dumps(paper).encode(), b"text": result.text.encode("utf-8")}
+    table = table.replace_schema_metadata(meta)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(file, "wb") as fh:
+        with pa.ipc.new_file(fh, table.schema) as writer:
+            writer.write_table(table)
+
+
+_EVIDENCE_NAMES = tuple(f.name for f in dc_fields(Evidence))
+
+
+def read_result(file: Path, paper_id: str, path: str) -> PaperResult:
+    """A stored result under the paper's current name (the same content may have been renamed)."""
+    with pa.memory_map(str(file)) as source:
+        table = pa.ipc.open_file(source).read_all()
+    meta = table.schema.metadata or {}
+    result = PaperResult(paper_id=paper_id, path=path, **json.loads(meta[b"paper"]))
+    result.text = meta.get(b"text", b"").decode("utf-8")
+    cols = table.to_pydict()
+    evidence = []
+    for i in range(table.num_rows):
+        row = {name: cols[name][i] for name in _EVIDENCE_NAMES if name in cols}
+        row["paper_id"] = paper_id
+        data = row.pop("data", None)
+        row["data"] = tuple(tuple(p) for p in json.loads(data)) if data else ()
+        evidence.append(Evidence(**row))
+    result.evidence = evidence
+    return result

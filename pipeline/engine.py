@@ -1,0 +1,198 @@
+"""Where the per-paper stages run: worker processes on this machine, or a Dask cluster.
+
+Both engines take the same `Task`s and yield `(index, PaperResult)` as papers finish; the run
+puts the results back in corpus order, so the output does not depend on the engine or the
+number of workers.
+
+Each paper runs in a worker process with a time limit (the worker is killed and replaced when a
+paper takes longer; the paper gets an E108 row) and an address-space limit (a paper that needs
+more gets an E120 row instead of taking the machine's memory). Process pools come from `pebble`,
+the cluster from `dask.distributed`.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pipeline.errors import message
+from pipeline.ingest.text import SUPPORTED_SUFFIXES, paper_id_of
+from pipeline.models import PaperResult
+
+DEFAULT_MAX_MEMORY_MB = 4096
+
+
+@dataclass(frozen=True)
+class Task:
+    index: int
+    path: str
+    max_bytes: int
+    timeout: float
+    max_memory_mb: int
+
+
+def _limit_memory(max_memory_mb: int) -> None:
+    """Cap this process's address space, so a runaway parse raises MemoryError here."""
+    if not max_memory_mb:
+        return
+    import resource
+
+    limit = max_memory_mb * 1024 * 1024
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _init_worker(max_memory_mb: int) -> None:
+    _limit_memory(max_memory_mb)
+
+
+def _process(path: str, max_bytes: int) -> PaperResult:
+    from pipeline.api import process_paper
+
+    return process_paper(path, max_bytes)
+
+
+def _failed(task: Task, code: str, **kw) -> PaperResult:
+    path = Path(task.path)
+    return PaperResult(
+        paper_id=paper_id_of(path), path=task.path, kind=path.suffix.lower().lstrip("."),
+        status="error", message=message(code, **kw),
+    )
+
+
+def _outcome(task: Task, future) -> PaperResult:
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except FutureTimeout:
+        return _failed(task, "E108", seconds=task.timeout)
+    except MemoryError:
+        return _failed(task, "E120", limit=task.max_memory_mb)
+    except ProcessExpired as err:  # killed by the system (e.g. out of memory) or crashed
+        return _failed(task, "E109", error=f"worker process ended with exit code {err.exitcode}")
+    except Exception as err:  # the result could not come back (e.g. not picklable): a bug
+        return _failed(task, "E109", error=f"{type(err).__name__}: {err}")
+
+
+class LocalEngine:
+    """`workers` processes on this machine."""
+
+    def __init__(self, workers: int):
+        self.workers = max(1, workers)
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[int, PaperResult]]:
+        tasks = list(tasks)
+        if not tasks:
+            return
+        import multiprocessing
+
+        from pebble import ProcessPool
+
+        # forkserver: workers start from a clean process that has imported the pipeline once,
+        # not from a copy of this one (which may hold threads of pyarrow or the progress bar)
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["pipeline.api"])
+        max_memory = tasks[0].max_memory_mb
+        with ProcessPool(max_workers=min(self.workers, len(tasks)), initializer=_init_worker,
+                         initargs=(max_memory,), context=ctx) as pool:
+            futures = {pool.schedule(_process, args=(t.path, t.max_bytes), timeout=t.timeout): t for t in tasks}
+            from concurrent.futures import as_completed
+
+            for future in as_completed(futures):
+                task = futures[future]
+                yield task.index, _outcome(task, future)
+
+
+# -- Dask ---------------------------------------------------------------------------------------
+_WORKER_POOL = None
+
+
+def _worker_pool(max_memory_mb: int):
+    """One single-process pool per Dask worker process, so the per-paper limits hold there too.
+    A Dask worker started by a nanny is a daemon process, which may not start children: then
+    the paper runs in the worker itself (start workers with `--no-nanny` to keep the limits)."""
+    global _WORKER_POOL
+    if _WORKER_POOL is None:
+        import multiprocessing
+
+        if multiprocessing.current_process().daemon:
+            _WORKER_POOL = False
+        else:
+            from pebble import ProcessPool
+
+            _WORKER_POOL = ProcessPool(max_workers=1, initializer=_init_worker, initargs=(max_memory_mb,),
+                                       context=multiprocessing.get_context("spawn"))
+    return _WORKER_POOL
+
+
+def _dask_task(task: Task, name: str, content: bytes) -> PaperResult:
+    """Runs on a Dask worker: the paper's bytes travel with the task, so workers need no access
+    to the client's files. The file is written under its own name (its id and type come from it)."""
+    with tempfile.TemporaryDirectory(prefix="msc-paper-") as tmp:
+        local = Path(tmp) / name
+        local.write_bytes(content)
+        path = str(local)
+        pool = _worker_pool(task.max_memory_mb)
+        if pool:
+            result = _outcome(task, pool.schedule(_process, args=(path, task.max_bytes), timeout=task.timeout))
+        else:
+            result = _process(path, task.max_bytes)
+    result.path = task.path
+    return result
+
+
+class DaskEngine:
+    """The per-paper stages on an existing dask.distributed cluster."""
+
+    def __init__(self, scheduler: str):
+        self.scheduler = scheduler
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[int, PaperResult]]:
+        tasks = list(tasks)
+        if not tasks:
+            return
+        from distributed import Client, as_completed
+
+        with Client(self.scheduler, timeout="30s") as client:
+            futures = {}
+            for t in tasks:
+                content = _read_for_transfer(Path(t.path), t.max_bytes)
+                if content is None:  # not a regular file or too large: the reader says so here
+                    yield t.index, _process(t.path, t.max_bytes)
+                    continue
+                f = client.submit(_dask_task, t, Path(t.path).name, content, pure=False, key=f"paper-{t.index}-{os.getpid()}")
+                futures[f] = t
+            for future in as_completed(futures):
+                task = futures[future]
+                try:
+                    result = future.result()
+                except Exception as err:  # the worker died or the task failed to run
+                    result = _failed(task, "E109", error=f"{type(err).__name__}: {err}")
+                future.release()
+                yield task.index, result
+
+
+def _read_for_transfer(path: Path, max_bytes: int) -> bytes | None:
+    """The file's bytes, or None for anything the reader must judge itself (not a regular
+    file, unreadable, too large: the reader gives the error without reading it)."""
+    import stat as st
+
+    try:
+        info = path.stat()
+        if not st.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def make_engine(engine: str, workers: int, scheduler: str | None):
+    if engine == "dask":
+        return DaskEngine(scheduler)
+    return LocalEngine(workers)

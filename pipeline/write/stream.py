@@ -1,0 +1,151 @@
+"""Writing a run's files so that an interrupted run never leaves a half-written or mixed set.
+
+`Staged` writes every file of a run to a temporary name in the output folder (fsynced) and only
+when all are complete moves them into place, one `os.replace` after another. A run killed before
+that leaves the previous run's files untouched; the moves themselves take microseconds.
+
+`EvidenceSink` streams evidence rows, paper by paper, into `evidence.csv` and `evidence.parquet`,
+so a run never holds every paper's evidence in memory.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+from pathlib import Path
+from typing import Iterable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.models import Evidence
+from pipeline.schema import EVIDENCE_COLUMNS, EVIDENCE_FIELD_NAMES
+from pipeline.write.tables import make_temp
+
+_ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
+
+
+class Staged:
+    """Files of one run, moved into place together by `commit`."""
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self._pending: list[tuple[str, Path]] = []
+
+    def temp(self, name: str) -> tuple[int, str]:
+        return make_temp(self.out / name)
+
+    @contextlib.contextmanager
+    def open(self, name: str, mode: str = "w", **kw):
+        fd, tmp = self.temp(name)
+        try:
+            with os.fdopen(fd, mode, **kw) as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        self._pending.append((tmp, self.out / name))
+
+    def add(self, tmp: str, name: str) -> None:
+        """A temporary file written by someone else (already complete and fsynced)."""
+        self._pending.append((tmp, self.out / name))
+
+    def commit(self) -> None:
+        for tmp, final in self._pending:
+            os.replace(tmp, final)
+        self._pending = []
+        with contextlib.suppress(OSError):  # make the renames durable
+            fd = os.open(self.out, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def abort(self) -> None:
+        for tmp, _ in self._pending:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        self._pending = []
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class EvidenceSink:
+    """evidence.csv and evidence.parquet, appended paper by paper, staged on close."""
+
+    ROW_GROUP = 65536
+
+    def __init__(self, staged: Staged, name: str = "evidence"):
+        self.staged, self.name = staged, name
+        self.schema = pa.schema([(c[0], _ARROW[c[1]]) for c in EVIDENCE_COLUMNS])
+        fd, self._csv_tmp = staged.temp(f"{name}.csv")
+        self._csv = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self._writer = csv.writer(self._csv, lineterminator="\n")
+        self._writer.writerow(EVIDENCE_FIELD_NAMES)
+        fd, self._pq_tmp = staged.temp(f"{name}.parquet")
+        os.close(fd)
+        self._pq = pq.ParquetWriter(self._pq_tmp, self.schema)
+        self._buffer: list[Evidence] = []
+        self.rows = 0
+
+    def write(self, evidence: Iterable[Evidence]) -> None:
+        for ev in evidence:
+            self._writer.writerow([_csv_cell(getattr(ev, k)) for k in EVIDENCE_FIELD_NAMES])
+            self._buffer.append(ev)
+            self.rows += 1
+        if len(self._buffer) >= self.ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._buffer:
+            return
+        cols = {k: [getattr(ev, k) for ev in self._buffer] for k in EVIDENCE_FIELD_NAMES}
+        self._pq.write_table(pa.table(cols, schema=self.schema))
+        self._buffer = []
+
+    def close(self) -> None:
+        self._flush()
+        if self.rows == 0:  # an empty file still has the schema
+            self._pq.write_table(self.schema.empty_table())
+        self._pq.close()
+        self._csv.flush()
+        os.fsync(self._csv.fileno())
+        self._csv.close()
+        with open(self._pq_tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        self.staged.add(self._csv_tmp, f"{self.name}.csv")
+        self.staged.add(self._pq_tmp, f"{self.name}.parquet")
+
+    def discard(self) -> None:
+        with contextlib.suppress(Exception):
+            self._pq.close()
+        with contextlib.suppress(Exception):
+            self._csv.close()
+        for tmp in (self._csv_tmp, self._pq_tmp):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+def write_table_staged(staged: Staged, name: str, columns, rows: list[dict]) -> None:
+    """`name.csv` and `name.parquet` from dict rows, typed by the declared columns, staged."""
+    from pipeline.write.tables import _cell, _typed
+
+    with staged.open(f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow([c[0] for c in columns])
+        for r in rows:
+            w.writerow([_cell(r.get(c[0]), c[2]) for c in columns])
+    schema = pa.schema([(c[0], _ARROW[c[1]]) for c in columns])
+    arrays = {c[0]: [_typed(r.get(c[0]), c[1], c[2]) for r in rows] for c in columns}
+    with staged.open(f"{name}.parquet", "wb") as fh:
+        pq.write_table(pa.table(arrays, schema=schema), fh)

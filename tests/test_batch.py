@@ -1,0 +1,298 @@
+"""Batch runs: only changed papers are extracted, any number of workers gives the same files,
+a Dask cluster gives the same files, per-paper limits, and a run killed with -9 loses nothing."""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import ROOT, shared_path
+from pipeline.api import run_corpus
+from pipeline.cache import fingerprint_of
+
+OUTPUT_FILES = ("trials.csv", "trials.parquet", "evidence.csv", "evidence.parquet", "papers.csv", "papers.parquet",
+                "datapackage.json", "run.json")
+TABLE_FILES = OUTPUT_FILES[:-1]  # run.json also records how many papers were extracted
+
+PAPER_A = """Cell therapy for knee osteoarthritis: a short review
+
+The phase 2 trial NCT09100001 injected 4 × 10^7 autologous adipose-derived MSCs into the knee
+joint of 24 patients. It was completed in 2019.
+"""
+PAPER_B = """Stromal cells after stroke
+
+In the phase 1 study NCT09100002, allogeneic bone marrow MSCs were given intravenously at
+1 × 10^6 cells/kg to 12 patients; the trial is recruiting.
+"""
+PAPER_C = """Lung injury
+
+NCT09100003, a phase 1/2 trial of umbilical cord MSCs in ARDS, enrolled 40 patients.
+"""
+
+
+def _corpus(tmp_path: Path, papers: dict[str, str]) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir(exist_ok=True)
+    for name, text in papers.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return corpus
+
+
+def _read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _trial_ids(out: Path) -> set[str]:
+    return {r["trial_id"] for r in _read_csv(out / "trials.csv")}
+
+
+def _same_files(a: Path, b: Path, names=TABLE_FILES) -> None:
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+# -- incremental runs ---------------------------------------------------------------------------
+def test_rerun_extracts_nothing_and_rebuilds_the_table(tmp_path):
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A, "b.txt": PAPER_B})
+    out = tmp_path / "out"
+    first = run_corpus(corpus, out, progress=False)
+    assert (first.extracted, first.cached) == (2, 0)
+    before = {n: (out / n).read_bytes() for n in TABLE_FILES}
+    (out / "trials.csv").unlink()  # the table is rebuilt even when nothing changed
+    second = run_corpus(corpus, out, progress=False)
+    assert (second.extracted, second.cached) == (0, 2)
+    assert {n: (out / n).read_bytes() for n in TABLE_FILES} == before
+
+
+def test_new_paper_is_extracted_alone_and_removed_paper_leaves(tmp_path):
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A, "b.txt": PAPER_B})
+    out = tmp_path / "out"
+    run_corpus(corpus, out, progress=False)
+    assert _trial_ids(out) == {"NCT09100001", "NCT09100002"}
+    (corpus / "c.txt").write_text(PAPER_C, encoding="utf-8")
+    added = run_corpus(corpus, out, progress=False)
+    assert (added.extracted, added.cached) == (1, 2)
+    assert _trial_ids(out) == {"NCT09100001", "NCT09100002", "NCT09100003"}
+    (corpus / "a.txt").unlink()
+    removed = run_corpus(corpus, out, progress=False)
+    assert removed.extracted == 0
+    assert _trial_ids(out) == {"NCT09100002", "NCT09100003"}
+    assert [r["paper_id"] for r in _read_csv(out / "papers.csv")] == ["b", "c"]
+    assert not (out / "texts" / "a.txt").exists()
+
+
+def test_changed_paper_is_extracted_again(tmp_path):
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A, "b.txt": PAPER_B})
+    out = tmp_path / "out"
+    run_corpus(corpus, out, progress=False)
+    (corpus / "b.txt").write_text(PAPER_B.replace("NCT09100002", "NCT09100009"), encoding="utf-8")
+    changed = run_corpus(corpus, out, progress=False)
+    assert (changed.extracted, changed.cached) == (1, 1)
+    assert _trial_ids(out) == {"NCT09100001", "NCT09100009"}
+
+
+def test_renamed_paper_reuses_its_result_under_the_new_name(tmp_path):
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A})
+    out = tmp_path / "out"
+    run_corpus(corpus, out, progress=False)
+    (corpus / "a.txt").rename(corpus / "renamed.txt")
+    again = run_corpus(corpus, out, progress=False)
+    assert again.extracted == 0
+    assert {r["paper_id"] for r in _read_csv(out / "evidence.csv")} == {"renamed"}
+    assert _read_csv(out / "trials.csv")[0]["sources"] == "renamed"
+    assert (out / "texts" / "renamed.txt").exists()
+
+
+def test_same_content_twice_is_extracted_once_and_both_listed(tmp_path):
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A, "copy_of_a.txt": PAPER_A})
+    summary = run_corpus(corpus, tmp_path / "out", progress=False)
+    assert summary.extracted == 1
+    rows = {r["paper_id"]: r for r in _read_csv(tmp_path / "out" / "papers.csv")}
+    assert rows["a"]["status"] == "ok"
+    assert rows["copy_of_a"]["status"] == "warning" and "[W202]" in rows["copy_of_a"]["message"]
+
+
+def test_fingerprint_changes_with_a_vocabulary_file(tmp_path):
+    package = tmp_path / "pipeline"
+    shutil.copytree(ROOT / "pipeline", package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = fingerprint_of(package)
+    assert fingerprint_of(package) == before
+    route = package / "vocab" / "route.yaml"
+    route.write_text(route.read_text(encoding="utf-8") + "\n# a reviewer's new synonym\n", encoding="utf-8")
+    assert fingerprint_of(package) != before
+
+
+def test_new_pipeline_version_extracts_again(tmp_path, monkeypatch):
+    import pipeline.cache
+
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A})
+    out = tmp_path / "out"
+    run_corpus(corpus, out, progress=False)
+    monkeypatch.setattr(pipeline.cache, "fingerprint", lambda: "another-version")
+    again = run_corpus(corpus, out, progress=False)
+    assert again.extracted == 1
+    assert [p.name for p in (out / ".cache").iterdir() if p.is_dir()] == ["another-version"]
+
+
+# -- workers ------------------------------------------------------------------------------------
+def _mixed_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "mixed"
+    shutil.copytree(shared_path("corpus"), corpus)
+    for p in (ROOT / "corpus").iterdir():
+        if p.suffix in (".txt", ".md"):
+            shutil.copy(p, corpus / p.name)
+    return corpus
+
+
+def test_two_workers_write_the_same_bytes_as_one(tmp_path):
+    corpus = _mixed_corpus(tmp_path)
+    run_corpus(corpus, tmp_path / "one", workers=1, progress=False)
+    run_corpus(corpus, tmp_path / "two", workers=2, progress=False)
+    _same_files(tmp_path / "one", tmp_path / "two")
+    for name in os.listdir(tmp_path / "one" / "texts"):
+        assert (tmp_path / "one" / "texts" / name).read_bytes() == (tmp_path / "two" / "texts" / name).read_bytes()
+
+
+# -- per-paper limits ---------------------------------------------------------------------------
+def test_paper_over_the_time_limit_is_an_error_row_and_the_run_goes_on(tmp_path):
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A})
+    summary = run_corpus(corpus, tmp_path / "out", progress=False, timeout=0.001)
+    (row,) = _read_csv(tmp_path / "out" / "papers.csv")
+    assert row["status"] == "error" and row["message"].startswith("[E108] timed out after 0.001 s")
+    assert summary.extracted == 1
+    # a time-out is not stored: with a sensible limit the next run extracts the paper
+    again = run_corpus(corpus, tmp_path / "out", progress=False)
+    assert again.extracted == 1 and _trial_ids(tmp_path / "out") == {"NCT09100001"}
+
+
+def test_paper_over_the_memory_limit_is_an_error_row(tmp_path):
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A})
+    run_corpus(corpus, tmp_path / "out", progress=False, max_memory_mb=100)
+    (row,) = _read_csv(tmp_path / "out" / "papers.csv")
+    assert row["status"] == "error"
+    assert row["message"].startswith("[E120] ran out of memory") or row["message"].startswith("[E109]"), row["message"]
+
+
+# -- interruption -------------------------------------------------------------------------------
+def _consistent(out: Path) -> dict:
+    """The files of one run agree with each other (a mixed or half-written set would not)."""
+    import json
+
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    papers = _read_csv(out / "papers.csv")
+    trials = _read_csv(out / "trials.csv")
+    evidence = _read_csv(out / "evidence.csv")
+    assert record["papers"] == len(papers) == pq.read_table(out / "papers.parquet").num_rows
+    assert record["trials"] == len(trials) == pq.read_table(out / "trials.parquet").num_rows
+    assert len(evidence) == pq.read_table(out / "evidence.parquet").num_rows
+    assert {r["paper_id"] for r in evidence} <= {r["paper_id"] for r in papers}
+    return record
+
+
+def test_kill_9_keeps_previous_outputs_and_the_next_run_resumes(tmp_path):
+    corpus = tmp_path / "big"
+    corpus.mkdir()
+    originals = sorted(shared_path("corpus").glob("*.txt"))
+    for k in range(8):  # distinct contents, so each copy is a paper of its own
+        for p in originals:
+            (corpus / f"{p.stem}_copy{k}.txt").write_text(p.read_text(encoding="utf-8") + f"\n\nCopy {k}.\n", encoding="utf-8")
+    total = 8 * len(originals)
+    out = tmp_path / "out"
+    # a complete earlier run on part of the corpus: its outputs must survive the kill
+    small = tmp_path / "small"
+    small.mkdir()
+    for p in sorted(corpus.iterdir())[:3]:
+        shutil.copy(p, small / p.name)
+    run_corpus(small, out, progress=False)
+    before = {n: (out / n).read_bytes() for n in OUTPUT_FILES}
+
+    cmd = [sys.executable, "-m", "pipeline", "--corpus", str(corpus), "--out", str(out), "--workers", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    cache_files = lambda: list((out / ".cache").glob("*/*.arrow"))  # noqa: E731
+    deadline = time.monotonic() + 300
+    while len(cache_files()) < 3 + 5 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run finished before it could be killed: make the corpus larger"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = len(cache_files())
+    assert 3 + 5 <= done < total + 3
+
+    assert {n: (out / n).read_bytes() for n in OUTPUT_FILES} == before  # run.json too
+    _consistent(out)
+
+    resumed = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "Traceback" not in resumed.stderr
+    record = _consistent(out)
+    assert record["papers"] == total
+    # finished papers are not redone (the three of the earlier run are no longer in the corpus)
+    assert record["extracted"] <= total - (done - 3)
+    assert not list(out.glob(".*.tmp")) and not list((out / ".cache").glob("*/.*.tmp"))
+    fresh = tmp_path / "fresh"
+    run_corpus(corpus, fresh, progress=False)
+    _same_files(out, fresh, TABLE_FILES)
+
+
+# -- Dask ---------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """A scheduler and two single-threaded workers on 127.0.0.1, started as a user would."""
+    dask = Path(sys.executable).parent / "dask"
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    logs = tmp_path / "dask-logs"
+    logs.mkdir()
+    procs = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                              stdout=open(logs / "scheduler.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)]
+    for k in range(2):
+        procs.append(subprocess.Popen(
+            [str(dask), "worker", address, "--nthreads", "1", "--no-dashboard", "--no-nanny", "--name", f"w{k}"],
+            stdout=open(logs / f"worker{k}.log", "w"), stderr=subprocess.STDOUT, start_new_session=True))
+    try:
+        from distributed import Client
+
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        for p in reversed(procs):
+            with_group = os.getpgid(p.pid) if p.poll() is None else None
+            if with_group:
+                os.killpg(with_group, signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+
+
+def test_dask_cluster_writes_the_same_files_as_a_local_run(tmp_path, dask_cluster):
+    corpus = _mixed_corpus(tmp_path)
+    run_corpus(corpus, tmp_path / "local", workers=2, progress=False)
+    cmd = [sys.executable, "-m", "pipeline", "--corpus", str(corpus), "--out", str(tmp_path / "dask"),
+           "--engine", "dask", "--scheduler", dask_cluster, "--quiet"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    _same_files(tmp_path / "local", tmp_path / "dask", TABLE_FILES)
+    # the workers enforce the per-paper limits too
+    cmd[cmd.index(str(tmp_path / "dask"))] = str(tmp_path / "dask-timeout")
+    done = subprocess.run(cmd + ["--timeout", "0.001"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 3, done.stderr  # nothing could be read in time
+    assert all(r["message"].startswith("[E108]") for r in _read_csv(tmp_path / "dask-timeout" / "papers.csv"))

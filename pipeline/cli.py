@@ -33,7 +33,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024, help="largest input file read (default 20 MB)")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per paper (default 120)")
     p.add_argument("--max-memory", type=int, default=4096, metavar="MB", help="address space allowed per paper's worker process, in MB (default 4096; 0: no limit)")
-    p.add_argument("--strict", action="store_true", help="exit 4 when any paper had an error")
+    p.add_argument("--strict", action="store_true", help="exit 4 when any paper had an error or a correction could not be applied")
     p.add_argument("--no-report", action="store_true", help="do not write report.html")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
@@ -60,6 +60,11 @@ def main(argv=None) -> int:
     )
     summary = run(corpus, Path(a.out), options)
     ok = sum(p.status != "error" for p in summary.papers)
+    if summary.corrections:
+        print(f"corrections {summary.corrections}: {summary.corrections_applied} applied, "
+              f"{len(summary.correction_problems)} not applied", file=sys.stderr)
+    for problem in summary.correction_problems:
+        print(f"correction not applied: {problem}", file=sys.stderr)
     print(
         f"{len(summary.papers)} papers ({summary.extracted} extracted, {summary.cached} unchanged, "
         f"{summary.n_errors} with errors), {len(summary.trials)} trials -> {a.out}/ in {summary.seconds:.1f} s",
@@ -67,7 +72,7 @@ def main(argv=None) -> int:
     )
     if summary.papers and ok == 0:
         return EXIT_NOTHING_READ
-    if a.strict and summary.n_errors:
+    if a.strict and (summary.n_errors or summary.correction_problems):
         return EXIT_STRICT
     return EXIT_OK
 

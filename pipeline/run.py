@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pipeline.api import pipeline_version
 from pipeline.cache import Cache, fingerprint
+from pipeline.corrections import CorrectionPlan, mark_reviewed, read_corrections
 from pipeline.engine import DEFAULT_MAX_MEMORY_MB, Task, make_engine
 from pipeline.errors import message
 from pipeline.ingest import discover
@@ -28,6 +29,9 @@ from pipeline.models import PaperResult
 from pipeline.schema import PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
 from pipeline.write.stream import EvidenceSink, Staged, write_table_staged
 from pipeline.write.tables import atomic_path, datapackage, text_file_name
+
+
+DEFAULT_CORRECTIONS = "corrections.csv"  # looked for in the corpus folder
 
 
 @dataclass
@@ -52,6 +56,9 @@ class RunSummary:
     extracted: int = 0  # papers extracted in this run
     cached: int = 0  # papers whose stored result was used
     seconds: float = 0.0
+    corrections: str | None = None  # the corrections file applied
+    corrections_applied: int = 0
+    correction_problems: list[str] = field(default_factory=list)
 
     @property
     def n_errors(self) -> int:
@@ -116,6 +123,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     cache = Cache(out)
     hashes, unstored, n_extracted = _extract(paths, cache, options)
 
+    corrections_path, plan, read_problems = _corrections(corpus, options)
     staged = Staged(out)
     sink = EvidenceSink(staged)
     merger = TrialMerger()
@@ -140,20 +148,26 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
                     result.message = "; ".join(result.warnings)
                 else:
                     first_by_hash[sha] = result.paper_id
-            sink.write(result.evidence)
-            merger.add(result.evidence)
+            for_merge, for_file = plan.filter(result.evidence)
+            sink.write(for_file)
+            merger.add(for_merge)
             if text_file := _write_text(out, result):
                 texts.add(text_file)
             result.evidence, result.text = [], ""  # keep only the papers.csv row
             papers.append(result)
-        trials = merger.rows()
+        corrected = plan.finish()
+        sink.write(corrected.reviewer_evidence)
+        merger.add(corrected.reviewer_evidence)
+        trials = mark_reviewed(merger.rows(), corrected.reviewed)
         sink.close()
         write_table_staged(staged, "papers", PAPER_COLUMNS, [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers])
         write_table_staged(staged, "trials", TRIAL_COLUMNS, trials)
         with staged.open("datapackage.json", "w", encoding="utf-8") as fh:
             json.dump(datapackage(pipeline_version()), fh, indent=1)
             fh.write("\n")
-        summary = RunSummary(papers, trials, out, extracted=n_extracted, cached=len(paths) - n_extracted)
+        summary = RunSummary(papers, trials, out, extracted=n_extracted, cached=len(paths) - n_extracted,
+                             corrections=corrections_path, corrections_applied=corrected.applied,
+                             correction_problems=read_problems + corrected.problems)
         summary.seconds = time.perf_counter() - t0
         with staged.open("run.json", "w", encoding="utf-8") as fh:
             json.dump(_run_record(corpus, summary), fh, indent=1, sort_keys=True)
@@ -169,12 +183,26 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     return summary
 
 
+def _corrections(corpus: Path, options: RunOptions):
+    """The corrections file (given, or `<corpus>/corrections.csv` when present), ready to apply."""
+    path = options.corrections
+    if path is None:
+        default = Path(corpus) / DEFAULT_CORRECTIONS
+        path = str(default) if default.is_file() else None
+    if path is None:
+        return None, CorrectionPlan(()), []
+    corrections, problems = read_corrections(path)
+    return str(path), CorrectionPlan(corrections), problems
+
+
 def _run_record(corpus: Path, summary: RunSummary) -> dict:
     """run.json: what the files beside it came from (written last, with them)."""
     return {
         "corpus": str(corpus), "pipeline_version": pipeline_version(), "fingerprint": fingerprint(),
         "papers": len(summary.papers), "errors": summary.n_errors, "trials": len(summary.trials),
         "extracted": summary.extracted, "cached": summary.cached,
+        "corrections": {"path": summary.corrections, "applied": summary.corrections_applied,
+                        "problems": summary.correction_problems},
     }
 
 

@@ -63,6 +63,8 @@ def main(argv=None) -> int:
     if summary.corrections:
         print(f"corrections {summary.corrections}: {summary.corrections_applied} applied, "
               f"{len(summary.correction_problems)} not applied", file=sys.stderr)
+    for note in summary.registry_messages:
+        print(f"registry: {note}", file=sys.stderr)
     for problem in summary.correction_problems:
         print(f"correction not applied: {problem}", file=sys.stderr)
     print(

@@ -21,11 +21,12 @@ from pipeline.api import pipeline_version
 from pipeline.cache import Cache, fingerprint
 from pipeline.corrections import CorrectionPlan, mark_reviewed, read_corrections
 from pipeline.engine import DEFAULT_MAX_MEMORY_MB, Task, make_engine
-from pipeline.errors import message
+from pipeline.errors import RegistryError, message
 from pipeline.ingest import discover
 from pipeline.ingest.text import DEFAULT_MAX_BYTES, paper_id_of
 from pipeline.merge import TrialMerger
 from pipeline.models import PaperResult
+from pipeline.registry import apply_registry, build_registry, read_export, registry_values
 from pipeline.schema import PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
 from pipeline.write.stream import EvidenceSink, Staged, write_table_staged
 from pipeline.write.tables import atomic_path, datapackage, text_file_name
@@ -59,6 +60,8 @@ class RunSummary:
     corrections: str | None = None  # the corrections file applied
     corrections_applied: int = 0
     correction_problems: list[str] = field(default_factory=list)
+    registry_messages: list[str] = field(default_factory=list)  # exports not read, rows skipped
+    registry_values: dict[str, dict] = field(default_factory=dict)  # trial -> registry's values, where they differ
 
     @property
     def n_errors(self) -> int:
@@ -159,6 +162,12 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
         sink.write(corrected.reviewer_evidence)
         merger.add(corrected.reviewer_evidence)
         trials = mark_reviewed(merger.rows(), corrected.reviewed)
+        registry, registry_messages = _registry(options.registries)
+        compared: dict[str, dict] = {}
+        if registry is not None:
+            trials, registry_evidence = apply_registry(trials, registry)
+            sink.write(registry_evidence)
+            compared = {t["trial_id"]: registry_values(t["trial_id"], registry) for t in trials if t["registry_conflicts"]}
         sink.close()
         write_table_staged(staged, "papers", PAPER_COLUMNS, [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers])
         write_table_staged(staged, "trials", TRIAL_COLUMNS, trials)
@@ -167,7 +176,8 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
             fh.write("\n")
         summary = RunSummary(papers, trials, out, extracted=n_extracted, cached=len(paths) - n_extracted,
                              corrections=corrections_path, corrections_applied=corrected.applied,
-                             correction_problems=read_problems + corrected.problems)
+                             correction_problems=read_problems + corrected.problems,
+                             registry_messages=registry_messages, registry_values=compared)
         summary.seconds = time.perf_counter() - t0
         with staged.open("run.json", "w", encoding="utf-8") as fh:
             json.dump(_run_record(corpus, summary), fh, indent=1, sort_keys=True)
@@ -195,12 +205,30 @@ def _corrections(corpus: Path, options: RunOptions):
     return str(path), CorrectionPlan(corrections), problems
 
 
+def _registry(paths: list[str]):
+    """The registry exports given, read into one index; a file that cannot be read is reported
+    and left out (the run goes on with the others)."""
+    if not paths:
+        return None, []
+    exports, messages = [], []
+    for path in paths:
+        try:
+            exports.append(read_export(path))
+        except RegistryError as err:
+            messages.append(err.message)
+    if not exports:
+        return None, messages
+    registry = build_registry(exports)
+    return registry, messages + list(registry.warnings)
+
+
 def _run_record(corpus: Path, summary: RunSummary) -> dict:
     """run.json: what the files beside it came from (written last, with them)."""
     return {
         "corpus": str(corpus), "pipeline_version": pipeline_version(), "fingerprint": fingerprint(),
         "papers": len(summary.papers), "errors": summary.n_errors, "trials": len(summary.trials),
         "extracted": summary.extracted, "cached": summary.cached,
+        "registry_messages": summary.registry_messages,
         "corrections": {"path": summary.corrections, "applied": summary.corrections_applied,
                         "problems": summary.correction_problems},
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 import sys
 import time
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ from pipeline.ingest.text import DEFAULT_MAX_BYTES, paper_id_of
 from pipeline.merge import TrialMerger
 from pipeline.models import PaperResult
 from pipeline.registry import apply_registry, build_registry, read_export, registry_values
-from pipeline.schema import PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
+from pipeline.schema import EVIDENCE_FIELD_NAMES, PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
+from pipeline.write.report import REPORT_FILE, render_report
 from pipeline.write.stream import EvidenceSink, Staged, write_table_staged
 from pipeline.write.tables import atomic_path, datapackage, text_file_name
 
@@ -130,6 +132,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     staged = Staged(out)
     sink = EvidenceSink(staged)
     merger = TrialMerger()
+    sample = ReportSample() if options.report else None
     papers: list[PaperResult] = []
     first_by_hash: dict[str, str] = {}
     texts: set[Path] = set()
@@ -154,6 +157,8 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
             for_merge, for_file = plan.filter(result.evidence)
             sink.write(for_file)
             merger.add(for_merge)
+            if sample:
+                sample.add(for_file)
             if text_file := _write_text(out, result):
                 texts.add(text_file)
             result.evidence, result.text = [], ""  # keep only the papers.csv row
@@ -161,12 +166,16 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
         corrected = plan.finish()
         sink.write(corrected.reviewer_evidence)
         merger.add(corrected.reviewer_evidence)
+        if sample:
+            sample.add(corrected.reviewer_evidence)
         trials = mark_reviewed(merger.rows(), corrected.reviewed)
         registry, registry_messages = _registry(options.registries)
         compared: dict[str, dict] = {}
         if registry is not None:
             trials, registry_evidence = apply_registry(trials, registry)
             sink.write(registry_evidence)
+            if sample:
+                sample.add(registry_evidence)
             compared = {t["trial_id"]: registry_values(t["trial_id"], registry) for t in trials if t["registry_conflicts"]}
         sink.close()
         write_table_staged(staged, "papers", PAPER_COLUMNS, [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers])
@@ -179,6 +188,14 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
                              correction_problems=read_problems + corrected.problems,
                              registry_messages=registry_messages, registry_values=compared)
         summary.seconds = time.perf_counter() - t0
+        if sample:
+            html = render_report(
+                trials, sample.rows, [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers],
+                rejected=corrected.rejected, problems=summary.correction_problems,
+                registry=compared, counts=(sample.total, sample.untied), meta=_report_meta(corpus, options, summary),
+            )
+            with staged.open(REPORT_FILE, "w", encoding="utf-8", newline="") as fh:
+                fh.write(html)
         with staged.open("run.json", "w", encoding="utf-8") as fh:
             json.dump(_run_record(corpus, summary), fh, indent=1, sort_keys=True)
             fh.write("\n")
@@ -203,6 +220,42 @@ def _corrections(corpus: Path, options: RunOptions):
         return None, CorrectionPlan(()), []
     corrections, problems = read_corrections(path)
     return str(path), CorrectionPlan(corrections), problems
+
+
+class ReportSample:
+    """The evidence the report shows: every value of every trial with at most `per_value` of its
+    places (a value printed in 500 papers shows 10 and says 500), and counts of the rest."""
+
+    def __init__(self, per_value: int = 10):
+        self.per_value = per_value
+        self.rows: list[dict] = []
+        self.total = 0
+        self.untied: Counter = Counter()
+        self._shown: Counter = Counter()
+
+    def add(self, evidence) -> None:
+        for ev in evidence:
+            self.total += 1
+            if not ev.trial_id:
+                self.untied[ev.paper_id] += 1
+                continue
+            key = (ev.trial_id, ev.field, ev.value)
+            if self._shown[key] < self.per_value:
+                self._shown[key] += 1
+                self.rows.append({k: getattr(ev, k) for k in EVIDENCE_FIELD_NAMES})
+
+
+def _report_meta(corpus: Path, options: RunOptions, summary: "RunSummary") -> dict:
+    meta = {
+        "corpus": str(corpus), "pipeline": pipeline_version(),
+        "run": time.strftime("%Y-%m-%d %H:%M"),
+        "papers": f"{summary.extracted} extracted, {summary.cached} unchanged",
+    }
+    if summary.corrections:
+        meta["corrections"] = f"{summary.corrections} ({summary.corrections_applied} applied)"
+    if options.registries:
+        meta["registry"] = "; ".join([", ".join(options.registries), *summary.registry_messages])
+    return meta
 
 
 def _registry(paths: list[str]):

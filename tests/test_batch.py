@@ -296,3 +296,16 @@ def test_dask_cluster_writes_the_same_files_as_a_local_run(tmp_path, dask_cluste
     done = subprocess.run(cmd + ["--timeout", "0.001"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 3, done.stderr  # nothing could be read in time
     assert all(r["message"].startswith("[E108]") for r in _read_csv(tmp_path / "dask-timeout" / "papers.csv"))
+
+
+# -- progress -----------------------------------------------------------------------------------
+def test_progress_bar_on_request_and_quiet_when_not_a_terminal(tmp_path):
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A, "b.txt": PAPER_B})
+    base = [sys.executable, "-m", "pipeline", "--corpus", str(corpus), "--workers", "1"]
+    shown = subprocess.run(base + ["--out", str(tmp_path / "o1"), "--progress"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert shown.returncode == 0, shown.stderr
+    assert "extracting: 100%" in shown.stderr and "2/2" in shown.stderr and "paper/s" in shown.stderr
+    quiet = subprocess.run(base + ["--out", str(tmp_path / "o2")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "extracting" not in quiet.stderr and "%" not in quiet.stderr
+    assert "2 papers (2 extracted, 0 unchanged, 0 with errors)" in quiet.stderr

@@ -1,6 +1,6 @@
 """Per-paper results kept between runs, so a run only extracts new or changed papers.
 
-A paper's result is stored as one Arrow IPC file, `<out>/.cache/<fingerprint>/<sha256>.arrow`:
+A paper's result is stored as one Arrow IPC file, `<out>/.cache/<fingerprint>/<sha256>.<kind>.arrow`:
 its evidence rows as the table, its papers.csv row and normalized text in the schema metadata.
 The key is the file's content hash; the folder is the fingerprint of the pipeline's code and
 vocabularies, so changing either re-extracts every paper (old folders are removed after a run).
@@ -102,21 +102,23 @@ class Cache:
             json.dump(self._seen, fh, sort_keys=True)
 
     # -- results ----------------------------------------------------------------------------
-    def _file(self, sha256: str) -> Path:
-        return self.dir / f"{sha256}.arrow"
+    # a result's key: (content hash, how the file is read: "text", "markdown", "pdf", ...), since
+    # the same bytes named .md and .txt, or .pdf, are read differently
+    def _file(self, key: tuple[str, str]) -> Path:
+        return self.dir / f"{key[0]}.{key[1] or 'none'}.arrow"
 
-    def has(self, sha256: str | None) -> bool:
-        return bool(sha256) and self._file(sha256).exists()
+    def has(self, key: tuple[str, str] | None) -> bool:
+        return bool(key) and self._file(key).exists()
 
-    def store(self, result: PaperResult) -> bool:
+    def store(self, key: tuple[str, str] | None, result: PaperResult) -> bool:
         """Keep a finished paper's result; results that depend on the run's limits are not kept."""
-        if not result.sha256 or result.message.startswith(UNCACHED_ERRORS):
+        if not key or result.message.startswith(UNCACHED_ERRORS):
             return False
-        write_result(self._file(result.sha256), result)
+        write_result(self._file(key), result)
         return True
 
-    def load(self, sha256: str, paper_id: str, path: str) -> PaperResult:
-        return read_result(self._file(sha256), paper_id, path)
+    def load(self, key: tuple[str, str], paper_id: str, path: str) -> PaperResult:
+        return read_result(self._file(key), paper_id, path)
 
     def prune(self) -> None:
         """Remove the results of other pipeline versions."""

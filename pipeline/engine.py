@@ -60,7 +60,7 @@ def _process(path: str, max_bytes: int) -> PaperResult:
 def _failed(task: Task, code: str, **kw) -> PaperResult:
     path = Path(task.path)
     return PaperResult(
-        paper_id=paper_id_of(path), path=task.path, kind=path.suffix.lower().lstrip("."),
+        paper_id=paper_id_of(path), path=task.path, kind=SUPPORTED_SUFFIXES.get(path.suffix.lower(), path.suffix.lower().lstrip(".")),
         status="error", message=message(code, **kw),
     )
 
@@ -75,6 +75,10 @@ def _outcome(task: Task, future) -> PaperResult:
     except MemoryError:
         return _failed(task, "E120", limit=task.max_memory_mb)
     except ProcessExpired as err:  # killed by the system (e.g. out of memory) or crashed
+        if task.max_memory_mb and err.exitcode in (-6, -9):
+            # a native parser aborts (SIGABRT) when an allocation fails under the cap; the kernel's
+            # out-of-memory killer sends SIGKILL
+            return _failed(task, "E120", limit=task.max_memory_mb)
         return _failed(task, "E109", error=f"worker process ended with exit code {err.exitcode}")
     except Exception as err:  # the result could not come back (e.g. not picklable): a bug
         return _failed(task, "E109", error=f"{type(err).__name__}: {err}")

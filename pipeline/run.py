@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
 from collections import Counter
@@ -24,7 +25,7 @@ from pipeline.corrections import CorrectionPlan, mark_reviewed, read_corrections
 from pipeline.engine import DEFAULT_MAX_MEMORY_MB, Task, make_engine
 from pipeline.errors import RegistryError, message
 from pipeline.ingest import discover
-from pipeline.ingest.text import DEFAULT_MAX_BYTES, paper_id_of
+from pipeline.ingest.text import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, paper_ids, printable
 from pipeline.merge import TrialMerger
 from pipeline.models import PaperResult
 from pipeline.registry import apply_registry, build_registry, read_export, registry_values
@@ -99,25 +100,35 @@ def _write_text(out: Path, result: PaperResult) -> Path | None:
     return path
 
 
-def _extract(paths: list[Path], cache: Cache, options: RunOptions) -> tuple[list[str | None], dict[int, PaperResult], int]:
-    """Content hashes of every path, and the results of papers that could not be stored."""
-    hashes = [cache.content_hash(p) for p in paths]
-    tasks, planned = [], set()
-    for i, (p, sha) in enumerate(zip(paths, hashes)):
-        if sha and (cache.has(sha) or sha in planned):
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return SUPPORTED_SUFFIXES.get(suffix, suffix.lstrip("."))
+
+
+def _extract(paths: list[Path], cache: Cache, options: RunOptions):
+    """Extract what is not stored yet. Returns each path's cache key (content hash and kind; None
+    for what is not a regular file), the results that could not be stored (by index), the index
+    each key was extracted under, and how many papers were extracted."""
+    keys = []
+    for p in paths:
+        sha = cache.content_hash(p)
+        keys.append((sha, _kind(p)) if sha else None)
+    tasks, planned = [], {}
+    for i, (p, key) in enumerate(zip(paths, keys)):
+        if key and (cache.has(key) or key in planned):
             continue  # stored, or the same content under another name: read once
-        if sha:
-            planned.add(sha)
+        if key:
+            planned[key] = i
         tasks.append(Task(i, str(p), options.max_bytes, options.timeout, options.max_memory_mb))
     unstored: dict[int, PaperResult] = {}
     engine = make_engine(options.engine, options.workers, options.scheduler)
     for index, result in _progress(engine.run(tasks), len(tasks), options.progress):
-        if result.sha256:
-            hashes[index] = result.sha256
-        if not cache.store(result):
+        if result.sha256 and keys[index] and result.sha256 != keys[index][0]:  # changed while we read
+            keys[index] = (result.sha256, keys[index][1])
+        if not cache.store(keys[index], result):
             result.evidence = []  # an error row: nothing else to keep
             unstored[index] = result
-    return hashes, unstored, len(tasks)
+    return keys, unstored, planned, len(tasks)
 
 
 def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
@@ -126,7 +137,8 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     paths = discover(corpus)
     _remove_stale_temps(out)
     cache = Cache(out)
-    hashes, unstored, n_extracted = _extract(paths, cache, options)
+    ids = paper_ids(paths, corpus)
+    keys, unstored, planned, n_extracted = _extract(paths, cache, options)
 
     corrections_path, plan, read_problems = _corrections(corpus, options)
     staged = Staged(out)
@@ -134,26 +146,26 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     merger = TrialMerger()
     sample = ReportSample() if options.report else None
     papers: list[PaperResult] = []
-    first_by_hash: dict[str, str] = {}
+    first_by_key: dict[tuple, str] = {}
     texts: set[Path] = set()
     try:
         for i, path in enumerate(paths):
-            sha = hashes[i]
+            key, paper_id, shown_path = keys[i], ids[i], printable(str(path))
             if i in unstored:
                 result = unstored[i]
-            elif sha and cache.has(sha):
-                result = cache.load(sha, paper_id_of(path), str(path))
-            else:  # the same content as a paper whose result could not be stored
-                result = PaperResult(paper_id=paper_id_of(path), path=str(path), status="error",
-                                     message=next((r.message for r in unstored.values() if r.sha256 == sha), ""))
-            if sha and result.status != "error":
-                if sha in first_by_hash:
+            elif key and cache.has(key):
+                result = cache.load(key, paper_id, shown_path)
+            else:  # the same content as a paper whose result could not be stored: the same row
+                result = copy.copy(unstored[planned[key]])
+            result.paper_id, result.path = paper_id, shown_path
+            if key and result.status != "error":
+                if key in first_by_key:
                     result.evidence, result.n_evidence, result.n_trials = [], 0, 0
                     result.status = "warning"
-                    result.warnings = [*result.warnings, message("W202", other=first_by_hash[sha])]
+                    result.warnings = [*result.warnings, message("W202", other=first_by_key[key])]
                     result.message = "; ".join(result.warnings)
                 else:
-                    first_by_hash[sha] = result.paper_id
+                    first_by_key[key] = result.paper_id
             for_merge, for_file = plan.filter(result.evidence)
             sink.write(for_file)
             merger.add(for_merge)

@@ -24,11 +24,13 @@ class Reference:
     end: int
 
 
-_REF_START = regex.compile(r"(?m)^[ \t]*(?:\[(?P<n1>\d{1,4})\]|(?P<n2>\d{1,4})\.)[ \t]+(?=\S)")
+# Reference numbers and years are ASCII digits: `regex`'s \d also matches digits of scripts newer
+# than Python's Unicode tables, which int() rejects (a ValueError on "[\U00011f51]").
+_REF_START = regex.compile(r"(?m)^[ \t]*(?:\[(?P<n1>[0-9]{1,4})\]|(?P<n2>[0-9]{1,4})\.)[ \t]+(?=\S)")
 _HEADING = regex.compile(r"(?mi)^[ \t]*#*[ \t]*(?:references|bibliography|literature cited|reference list)[ \t]*:?[ \t]*$")
-_YEAR_VANCOUVER = regex.compile(r"(?<!\d)((?:19|20)\d\d)[a-z]?\s*(?:;|:\s*\d|\.\s*(?:doi|https?))")
-_YEAR_APA = regex.compile(r"\(((?:19|20)\d\d)[a-z]?\)")
-_YEAR_ANY = regex.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/-])")
+_YEAR_VANCOUVER = regex.compile(r"(?<!\d)((?:19|20)[0-9][0-9])[a-z]?\s*(?:;|:\s*\d|\.\s*(?:doi|https?))")
+_YEAR_APA = regex.compile(r"\(((?:19|20)[0-9][0-9])[a-z]?\)")
+_YEAR_ANY = regex.compile(r"(?<![\d/.-])((?:19|20)[0-9][0-9])(?![\d/-])")
 _PARTICLE = r"(?:(?:van|von|der|den|de|del|della|di|da|du|le|la|dos|das|ten|ter|st\.?)\s+)"
 _SURNAME_VANC = regex.compile(r"^\s*(?P<s>" + _PARTICLE + r"*[\p{Lu}][\p{L}'’\-]+(?:[ -][\p{Lu}][\p{L}'’\-]+)?)\s+(?:[\p{Lu}]{1,3})\b[,.]")
 _SURNAME_APA = regex.compile(r"^\s*(?P<s>" + _PARTICLE + r"*[\p{Lu}][\p{L}'’\-]+(?:\s[\p{Lu}][\p{L}'’\-]+)?),\s+[\p{Lu}]\.")
@@ -87,7 +89,7 @@ def publication_id(surname: str, year: str) -> str:
 
 _ANCHOR = regex.compile(
     r"(?P<name>(?:" + _PARTICLE + r")*[\p{Lu}][\p{L}'’\-]+(?:[ \t]+[\p{Lu}][\p{L}'’\-]+)?)[ \t]*\n?[ \t]*"
-    r"et[ \t]*\n?[ \t]*al\.?,?[ \t]*\n*[ \t]*\[(?P<num>\d{1,4})\]"
+    r"et[ \t]*\n?[ \t]*al\.?,?[ \t]*\n*[ \t]*\[(?P<num>[0-9]{1,4})\]"
 )
 
 
@@ -99,7 +101,7 @@ def find_citation_anchors(text: str) -> list[Mention]:
     ]
 
 
-_BRACKET = regex.compile(r"\[(?P<body>\d{1,4}(?:\s*[,–-]\s*\d{1,4})*)\]")
+_BRACKET = regex.compile(r"\[(?P<body>[0-9]{1,4}(?:\s*[,–-]\s*[0-9]{1,4})*)\]")
 
 
 def find_bracket_citations(text: str) -> list[tuple[int, int, tuple[int, ...], bool]]:
@@ -107,6 +109,6 @@ def find_bracket_citations(text: str) -> list[tuple[int, int, tuple[int, ...], b
     out = []
     for m in _BRACKET.finditer(text):
         body = m.group("body")
-        nums = tuple(int(x) for x in regex.findall(r"\d+", body))
+        nums = tuple(int(x) for x in regex.findall(r"[0-9]+", body))
         out.append((m.start(), m.end(), nums, len(nums) == 1))
     return out

@@ -92,9 +92,19 @@ _NUMW = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _NUMW_RE = rf"(?:{_NUMW})"
 
 
+def word_key(word: str) -> str:
+    """A word matched by a case-insensitive pattern, as the lower-case ASCII key of a table.
+
+    `re` and `regex` with IGNORECASE also match `ſ` (long s) for s, `ı` and `İ` for i and the
+    Kelvin sign for k, which `str.lower` keeps: "MİLLION".lower() is not "million" (it raised
+    KeyError in `_parse_quant`). Casefold, then fold the two Turkish i's.
+    """
+    return word.casefold().replace("\u0131", "i").replace("i\u0307", "i")
+
+
 def _word_or_int(s: str) -> Optional[int]:
-    s = s.strip().lower()
-    if s.isdigit():
+    s = word_key(s.strip())
+    if s.isdecimal():
         return int(s)
     if s in NUMBER_WORDS:
         return NUMBER_WORDS[s]
@@ -150,7 +160,7 @@ class _Q:
 
 def _mant(s: str) -> Optional[str]:
     """Mantissa text -> a float literal ("1,138" -> "1138", "2,5" -> "2.5", "two" -> "2")."""
-    w = NUMBER_WORDS.get(s.lower())
+    w = NUMBER_WORDS.get(word_key(s))
     if w is not None:
         return str(w)
     s = s.replace("·", ".")
@@ -182,7 +192,9 @@ def _parse_quant(m: re.Match) -> Optional[_Q]:
             return _Q(m.start(), m.end(), v, v, mant, e, "sci", True)
         if g("sc") is not None:
             mant = _mant(g("m3") if g("m3") is not None else g("m3w"))
-            e = _SCALE[g("sc").lower()]
+            e = _SCALE.get(word_key(g("sc")))
+            if e is None:
+                return None
             v = float(f"{mant}e{e}")
             return _Q(m.start(), m.end(), v, v, mant, e, "word", False)
         e = next((g(n) for n in _B_EXP if g(n) is not None), None)
@@ -600,29 +612,31 @@ def _freq_count(m: re.Match) -> Optional[tuple[int, float]]:
     every = 1
     if g("f1n") is not None:
         n = _word_or_int(g("f1n"))
-        if n is None or (g("f1n").lower() not in TIMES_WORDS and not g("tx")):
+        if n is None or (word_key(g("f1n")) not in TIMES_WORDS and not g("tx")):
             return None
-        per, period = n, _PERIOD_UNIT[g("f1p").lower()]
+        per, period = n, _PERIOD_UNIT.get(word_key(g("f1p")))
     elif g("f2n") is not None:
         n = _word_or_int(re.sub(r"\s*(?:times|x|×)$", "", g("f2n"), flags=re.I))
         if n is None:
             return None
-        per, period = n, _PERIOD_UNIT[g("f2p").lower()]
+        per, period = n, _PERIOD_UNIT.get(word_key(g("f2p")))
     elif g("f3p") is not None:
-        w = g("f3p").lower()
+        w = word_key(g("f3p"))
         if w in ("biweekly", "fortnightly"):
             period, every = "week", 2
         elif w == "bimonthly":
             period, every = "month", 2
         else:
-            period = _PERIOD_UNIT[w]
+            period = _PERIOD_UNIT.get(w)
     else:
-        period = g("f4p").lower()
-        k = (g("f4n") or "").lower()
+        period = word_key(g("f4p"))
+        k = word_key(g("f4n") or "")
         every = {"": 1, "other": 2, "second": 2, "third": 3}.get(k) or (_word_or_int(k) or 0)
         if every <= 0:
             return None
-    du = g("du").lower().rstrip("s")
+    if period is None:
+        return None
+    du = word_key(g("du")).rstrip("s")
     if du not in ("day", "week", "month", "year"):
         return dn, 1.0  # "for 3 doses"
     conv = _CONV.get((period, du))

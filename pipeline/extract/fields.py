@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import regex
 
+from pipeline.extract.doses import word_key
 from pipeline.extract.vocab_match import matcher
 from pipeline.models import Mention
 
@@ -24,8 +25,8 @@ NUMBER_WORD = (
 
 
 def number_value(s: str) -> int | None:
-    s = s.strip().lower().replace(",", "")
-    if s.isdigit():
+    s = word_key(s.strip()).replace(",", "")
+    if s.isdecimal():
         return int(s)
     total, current = 0, 0
     for w in regex.split(r"[\s-]+", s):
@@ -78,8 +79,8 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DATE = regex.compile(
-    r"(?<![\w])(?:" + _MONTH + r"[\s\-/,]*(?P<year>(?:19|20)\d\d)"
-    r"|(?P<year2>(?:19|20)\d\d)[-/](?P<month2>0[1-9]|1[0-2])(?![\d/-]))(?![\w])",
+    r"(?<![\w])(?:" + _MONTH + r"[\s\-/,]*(?P<year>(?:19|20)[0-9][0-9])"
+    r"|(?P<year2>(?:19|20)[0-9][0-9])[-/](?P<month2>0[1-9]|1[0-2])(?![\d/-]))(?![\w])",
     regex.I,
 )
 _START_CONTEXT = regex.compile(r"\b(?:start(?:ed|ing)?|began|begun|initiated|commenced|launched)\b", regex.I)
@@ -92,7 +93,9 @@ def find_start_dates(text: str, in_table: bool = False) -> list[Mention]:
     out = []
     for m in _DATE.finditer(text):
         if m.group("year"):
-            month = _MONTHS[m.group("month").lower()[:3] if m.group("month").lower()[:4] != "sept" else "sep"]
+            month = _MONTHS.get(word_key(m.group("month"))[:3])  # "ſep" (long s) too: see word_key
+            if month is None:
+                continue
             value = f"{m.group('year')}-{month:02d}"
         else:
             value = f"{m.group('year2')}-{m.group('month2')}"
@@ -137,7 +140,8 @@ def find_bare_counts(text: str) -> list[Mention]:
     return [
         Mention("enrollment", str(int(m.group(1))), m.start(1), m.end(1), m.group(1), "enrollment", 0.85)
         for m in _BARE_INT.finditer(text)
-        if not (1900 <= int(m.group(1)) <= 2100)
+        # isdecimal: `regex`'s \d knows digits newer than Python's int() does (U+11F50)
+        if m.group(1).isdecimal() and not (1900 <= int(m.group(1)) <= 2100)
     ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import regex
 
+from pipeline.extract.doses import word_key
 from pipeline.models import Mention
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "0": 0, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -32,15 +33,20 @@ _FUTURE = regex.compile(
 _NOT_TRIAL_PHASE = regex.compile(r"(?:acute|chronic|subacute|lead-in|luteal|follicular|active|progressive|stable|early|late|initial|first|second|maintenance|treatment|study)\s+phase\b(?!\s*" + _NUM + ")", regex.I)
 
 
+def _numerals(nums: str) -> list[int]:
+    """The phase numbers in `nums`; the pattern is case-insensitive, so "ıı" (dotless i) is II."""
+    found = (_ROMAN.get(word_key(t)) for t in regex.findall(r"IV|I{1,3}|[0-4]", nums, flags=regex.I))
+    return [n for n in found if n is not None]
+
+
 def _codes(nums: str, early: bool) -> list[str]:
     out: list[str] = []
-    for tok in regex.findall(r"IV|I{1,3}|[0-4]", nums, flags=regex.I):
-        n = _ROMAN[tok.lower()]
+    nums_only = _numerals(nums)
+    for n in nums_only:
         code = "EARLY_PHASE1" if (early and n == 1 and not out) else ("EARLY_PHASE1" if n == 0 else f"PHASE{n}")
         if code not in out:
             out.append(code)
     # "1-3" means 1, 2 and 3
-    nums_only = [int(_ROMAN[t.lower()]) for t in regex.findall(r"IV|I{1,3}|[0-4]", nums, flags=regex.I)]
     if len(nums_only) == 2 and regex.search(r"-|–|to", nums) and nums_only[1] - nums_only[0] == 2:
         out.insert(1, f"PHASE{nums_only[0] + 1}")
     return out

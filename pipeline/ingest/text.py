@@ -1,14 +1,23 @@
 """Ingest: find the papers of a corpus and read each into a `Document`.
 
-Text and Markdown are decoded as UTF-8 (with or without BOM), UTF-16 with a BOM, or, failing
-that, Windows-1252/Latin-1 with a warning. PDFs go to `pipeline.ingest.pdf`. Every problem is an
+Text and Markdown are decoded as UTF-8 (with or without BOM), UTF-16 or UTF-32 with a BOM,
+UTF-16 without a BOM (recognized by its NUL bytes, with a warning), or, failing that,
+Windows-1252/Latin-1 with a warning. Stray NUL bytes in otherwise valid UTF-8 are removed with a
+warning; line ends become "\\n". PDFs go to `pipeline.ingest.pdf`. Every problem is an
 `InputError` with a code and a message for `papers.csv`.
+
+Only regular files are opened. A directory named like a paper, a broken or looping symlink and a
+named pipe, socket or device each get their own error, decided from `stat` alone: a FIFO is never
+opened (opening one blocks until something writes to it).
 """
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
+import stat
+import unicodedata
 from pathlib import Path
 
 from pipeline.errors import InputError, message
@@ -18,57 +27,157 @@ SUPPORTED_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".mark
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_LINE = 200_000
 IGNORED_NAMES = {"corrections.csv", "README", ".gitkeep"}
+OUTPUT_MARKERS = ("run.json", "datapackage.json")  # a folder holding both is a run's output
+SAMPLE = 65536  # bytes looked at to tell text from binary
+MAX_NUL_SHARE = 0.05  # more NUL bytes than this share (and not UTF-16): binary
+MAX_CONTROL_SHARE = 0.01  # more control characters than this share of the text: binary
+_TEXT_CONTROLS = frozenset("\t\n\v\f\r")  # \v: a manual line break in text copied from Word
 
 
-def paper_id_of(path: Path) -> str:
-    return path.stem
+def paper_id_of(path: Path, corpus: Path | None = None) -> str:
+    """A paper's id: its file name without the extension, or, given the `corpus` folder, its path
+    below the corpus without the extension ("2020/smith" for `corpus/2020/smith.pdf`).
+
+    The id is printable text: control characters (a newline in a file name) become a space and
+    bytes of a name that is not UTF-8 are written as `\\xff`, so every id can go into a CSV file
+    and a JSON document. It may still hold `/`, quotes or HTML: see
+    `pipeline.write.tables.text_file_name` for the file name made from it.
+    """
+    path = Path(path)
+    if corpus is not None:
+        try:
+            rel = path.relative_to(corpus)
+        except ValueError:
+            rel = Path(path.name)
+        parts = [*rel.parts[:-1], rel.stem] if rel.parts else [path.stem]
+        raw = "/".join(parts)
+    else:
+        raw = path.stem
+    return printable(raw) or "_"
+
+
+def printable(name: str) -> str:
+    """`name` with undecodable bytes as `\\xNN` and control characters as spaces."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in name)
+
+
+def paper_ids(paths: list[Path], corpus: Path) -> list[str]:
+    """One unique id per path, in order: `paper_id_of(path, corpus)`, or, when several files
+    share that id (`smith.pdf` and `smith.txt`), their path with the extension; `~2`, `~3`...
+    are added only if even those collide."""
+    base = [paper_id_of(p, corpus) for p in paths]
+    counts: dict[str, int] = {}
+    for b in base:
+        counts[b] = counts.get(b, 0) + 1
+    out: list[str] = []
+    taken: set[str] = set()
+    for p, b in zip(paths, base):
+        pid = b
+        if counts[b] > 1:
+            pid = b + printable(Path(p).suffix)
+        k = 1
+        candidate = pid
+        while candidate in taken or (candidate != b and candidate in counts):
+            k += 1
+            candidate = f"{pid}~{k}"
+        taken.add(candidate)
+        out.append(candidate)
+    return out
 
 
 def discover(corpus: Path) -> list[Path]:
     """Every entry of the corpus folder (recursively) that looks like a paper, sorted.
 
-    Unsupported files are returned too (they get an error row); hidden files, the corrections
-    file and symlink loops are skipped without following.
+    Unsupported files are returned too (they get an error row), and so are directories named
+    like a paper, subfolders that cannot be listed, broken and looping symlinks, and pipes (each
+    gets its own error row). Hidden
+    files and folders, the corrections file, data files (.csv, .json, .yaml) and a previous run's
+    output folder inside the corpus are skipped. Symlinked folders are followed once: a link back
+    up the tree is not walked again.
     """
     out: list[Path] = []
     seen_dirs = set()
-    for root, dirs, files in os.walk(corpus, followlinks=True):
+
+    def unreadable(err: OSError) -> None:  # a subfolder that cannot be listed gets a row (E106)
+        if err.filename and os.path.abspath(err.filename) != os.path.abspath(corpus):
+            out.append(Path(err.filename))
+
+    for root, dirs, files in os.walk(corpus, followlinks=True, onerror=unreadable):
         real = os.path.realpath(root)
         if real in seen_dirs:
             dirs[:] = []
             continue
         seen_dirs.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        kept = []
+        for d in sorted(dirs):
+            if d.startswith(".") or _is_output_folder(Path(root) / d):
+                continue
+            kept.append(d)
+            p = Path(root) / d
+            if p.suffix.lower() in SUPPORTED_SUFFIXES:  # a directory named like a paper
+                out.append(p)
+        dirs[:] = kept
         for name in sorted(files):
             if name.startswith(".") or name in IGNORED_NAMES or name.endswith((".csv", ".json", ".yaml", ".yml")):
                 continue
             out.append(Path(root) / name)
-        for d in dirs:
-            p = Path(root) / d
-            if p.suffix.lower() in SUPPORTED_SUFFIXES:  # a directory named like a paper
-                out.append(p)
     return sorted(out, key=lambda p: str(p))
+
+
+def _is_output_folder(folder: Path) -> bool:
+    return all((folder / name).is_file() for name in OUTPUT_MARKERS)
 
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+)
+
+
 def decode(data: bytes) -> tuple[str, str, list[str]]:
-    """Text, the encoding used and warnings."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", []
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), "utf-16", []
-    if b"\x00" in data[:65536]:
+    """Text, the encoding used and warnings. Raises E102 for what is not text.
+    Line ends in the text are "\\n" whatever the file used."""
+    text, encoding, warnings = _decode(data)
+    sample = text[:SAMPLE]
+    controls = sum(1 for c in sample if c < " " and c not in _TEXT_CONTROLS)
+    if controls > len(sample) * MAX_CONTROL_SHARE:
+        raise InputError("E102", message("E102"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, encoding, warnings
+
+
+def _decode(data: bytes) -> tuple[str, str, list[str]]:
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, errors="replace"), name, []
+    sample = data[:SAMPLE]
+    if b"\x00" in sample:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
+        nuls = data.count(b"\x00")
+        if nuls <= len(data) * MAX_NUL_SHARE:
+            try:
+                text = data.replace(b"\x00", b"").decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError("E102", message("E102")) from None
+            return text, "utf-8", [message("W204", count=nuls)]
         raise InputError("E102", message("E102"))
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
-    sample = data[:65536]
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    if controls > len(sample) * 0.01:
+    if controls > len(sample) * MAX_CONTROL_SHARE:
         raise InputError("E102", message("E102"))
     try:
         return data.decode("cp1252"), "cp1252", [message("W201", encoding="cp1252")]
@@ -76,24 +185,108 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
         return data.decode("latin-1"), "latin-1", [message("W201", encoding="latin-1")]
 
 
-def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read one input file. Raises `InputError` on anything that is not a readable paper."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    kind = SUPPORTED_SUFFIXES.get(suffix)
-    if not path.is_file():
-        raise InputError("E110", message("E110"))
-    if kind is None:
-        raise InputError("E105", message("E105", suffix=suffix or path.name))
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError("E101", message("E101"))
-    if size > max_bytes:
-        raise InputError("E103", message("E103", size=size, limit=max_bytes))
+def _utf16_without_bom(data: bytes) -> tuple[str, str, list[str]] | None:
+    """UTF-16 text without a BOM: mostly-ASCII text has a NUL in every other byte."""
+    sample = data[: SAMPLE - SAMPLE % 2]
+    half = len(sample) // 2
+    if half < 8:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for codec, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.3 * half and others <= 0.02 * half:
+            try:
+                text = data[: len(data) - len(data) % 2].decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return text, codec, [message("W201", encoding=f"{codec} without a byte-order mark")]
+    return None
+
+
+def _check_entry(path: Path) -> os.stat_result:
+    """The `stat` of a regular file at `path`; an `InputError` for anything else, decided without
+    opening it."""
     try:
-        data = path.read_bytes()
+        info = os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise InputError("E112", message("E112")) from err
+        if err.errno == errno.ENOENT and os.path.islink(path):
+            raise InputError("E111", message("E111", target=_link_target(path))) from err
+        raise InputError("E106", message("E106", error=err.strerror or str(err))) from err
+    if stat.S_ISDIR(info.st_mode):
+        try:
+            os.listdir(path)
+        except OSError as err:  # discover() lists a folder it could not walk
+            raise InputError("E106", message("E106", error=f"cannot list the folder: {err.strerror or err}")) from err
+        raise InputError("E110", message("E110"))
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("E113", message("E113", kind=_special_kind(info.st_mode)))
+    return info
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return printable(os.readlink(path))
+    except OSError:
+        return "?"
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes. Opened without blocking and checked again once open, so a file swapped
+    for a pipe after `_check_entry` cannot hang the run; at most `max_bytes` are read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
     except OSError as err:
         raise InputError("E106", message("E106", error=err.strerror or str(err))) from err
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("E113", message("E113", kind=_special_kind(info.st_mode)))
+        if info.st_size > max_bytes:
+            raise InputError("E103", message("E103", size=info.st_size, limit=max_bytes))
+        chunks, total = [], 0
+        while True:
+            block = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            if not block:
+                break
+            chunks.append(block)
+            total += len(block)
+            if total > max_bytes:  # grew while being read
+                raise InputError("E103", message("E103", size=total, limit=max_bytes))
+        return b"".join(chunks)
+    except OSError as err:
+        raise InputError("E106", message("E106", error=err.strerror or str(err))) from err
+    finally:
+        os.close(fd)
+
+
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, paper_id: str | None = None) -> Document:
+    """Read one input file. Raises `InputError` on anything that is not a readable paper."""
+    path = Path(path)
+    paper_id = paper_id or paper_id_of(path)
+    info = _check_entry(path)
+    suffix = path.suffix.lower()
+    kind = SUPPORTED_SUFFIXES.get(suffix)
+    if kind is None:
+        raise InputError("E105", message("E105", suffix=printable(suffix or path.name)))
+    if info.st_size == 0:
+        raise InputError("E101", message("E101"))
+    if info.st_size > max_bytes:
+        raise InputError("E103", message("E103", size=info.st_size, limit=max_bytes))
+    data = _read_bytes(path, max_bytes)
+    if not data:
+        raise InputError("E101", message("E101"))
     digest = sha256_of(data)
     if kind == "pdf":
         try:
@@ -102,7 +295,7 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
             raise InputError("E107", message("E107", reason="pdf-unsupported", error=f"PDF reading is not available ({err})")) from err
 
         try:
-            return read_pdf(path, paper_id_of(path), sha256=digest)
+            return read_pdf(path, paper_id, sha256=digest)
         except PdfError as err:
             raise InputError("E107", message("E107", reason=err.code, error=err.message)) from err
     text, encoding, warnings = decode(data)
@@ -112,6 +305,6 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     if longest > MAX_LINE:
         raise InputError("E104", message("E104", length=longest, limit=MAX_LINE))
     return Document(
-        paper_id=paper_id_of(path), path=str(path), kind=kind, pages=(Page(None, text),),
+        paper_id=paper_id, path=str(path), kind=kind, pages=(Page(None, text),),
         sha256=digest, read_with=encoding, warnings=tuple(warnings),
     )

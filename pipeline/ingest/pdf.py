@@ -26,7 +26,9 @@ What a page's text looks like, and the rules that make it, in the order they run
    none and the gap is a word gap (measured from the characters' advance when in doubt).
 4. Columns. A page is two-column when a gutter near the middle is crossed by as few long text
    lines as possible and each side holds column-filling lines. Rows with a chunk across the gutter
-   (title, wide caption) are full width, and so are the rows of a wide table next to them. The page
+   (title, wide caption) are full width, and so are the rows of a wide table next to them, and a
+   run of rows made of narrow pieces on both sides of the gutter (a wide table no cell of which
+   crosses it: `ACROSS_CELL_MAX_FILL`). The page
    is cut into bands at full-width rows; a band is read left column fully, then right column;
    full-width rows are read in their place. The switch from left to right column is a plain line
    break (a paragraph may continue), not a blank line.
@@ -105,6 +107,7 @@ MIN_COLUMN_LINES = 2  # a two-column page's columns have this many full lines ea
 COLUMN_LINE_FILL = 0.75  # a column line covers this share of its column's width...
 COLUMN_MIN_FULL_LINES = 0.25  # ...in this share of the rows with text on that side
 COLUMN_EDGE_SLACK = 2.0  # x font size: a column line ends this close to the gutter
+ACROSS_CELL_MAX_FILL = 0.5  # a table cell on one side of the gutter is narrower than this share of it
 
 # --- running headers / footers ----------------------------------------------------------------
 EDGE_ZONE = 0.1  # top/bottom share of the page height where running lines live
@@ -851,7 +854,17 @@ def _full_width_rows(rows: list[Row], gutter: float) -> list[bool]:
     rows and short one-piece lines (a row label alone, a wrapped cell, a footnote) chained to them
     by small gaps. Short lines that only trail a table are given back to the columns."""
     wide = [any(c.x0 < gutter < c.x1 for c in r.chunks) for r in rows]
+    x_min = min(r.chunks[0].x0 for r in rows)
     x_max = max(c.x1 for r in rows for c in r.chunks)
+    cells = [_cells_across(r, gutter, x_min, x_max) for r in rows]
+    k = 0
+    while k < len(rows):  # a wide table with no cell across the gutter: a run of rows of cells
+        j = k + 1 if cells[k] else k
+        while j and j < len(rows) and cells[j] and rows[j].base - rows[j - 1].base <= TABLE_MAX_LINE_GAP * rows[j - 1].size:
+            j += 1
+        if j - k >= MIN_TABLE_ROWS:
+            wide[k:j] = [True] * (j - k)
+        k = max(j, k + 1)
     table_like = [_table_like_across(r, gutter, x_max) for r in rows]
     short = [_short_line(r, gutter, x_max) for r in rows]
     changed = True
@@ -892,6 +905,17 @@ def _short_line(row: Row, gutter: float, x_max: float) -> bool:
     if chunk.x1 <= gutter:
         return chunk.x1 < gutter - slack
     return chunk.x0 >= gutter and chunk.x1 < x_max - slack
+
+
+def _cells_across(row: Row, gutter: float, x_min: float, x_max: float) -> bool:
+    """Three or more pieces on both sides of the gutter, each much narrower than its column: a
+    row of a wide table, not two column lines."""
+    left = [c for c in row.chunks if c.x1 <= gutter]
+    right = [c for c in row.chunks if c.x0 >= gutter]
+    if not left or not right or len(row.chunks) < 3 or len(left) + len(right) != len(row.chunks):
+        return False
+    return (all(c.x1 - c.x0 < ACROSS_CELL_MAX_FILL * (gutter - x_min) for c in left)
+            and all(c.x1 - c.x0 < ACROSS_CELL_MAX_FILL * (x_max - gutter) for c in right))
 
 
 def _table_like_across(row: Row, gutter: float, x_max: float) -> bool:

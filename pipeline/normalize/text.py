@@ -32,31 +32,38 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, np.ndarray]:
     """Apply non-overlapping edits; return the new text and, per new char, its offset in `text`.
 
     The map has one extra entry (the end). A replacement's characters map to its span's start,
-    or one to one when it has the span's length.
+    or one to one when it has the span's length (spread monotonically over its span otherwise).
     """
     edits = sorted(e for e in edits if e[0] < e[1] or e[2])
     parts: list[str] = []
-    maps: list[np.ndarray] = []
+    # the text as segments: (start in `text`, length in `text`, length in the output)
+    seg_start: list[int] = []
+    seg_raw: list[int] = []
+    seg_out: list[int] = []
     pos = 0
     for start, end, repl in edits:
         if start < pos:  # overlapping edit: keep the first
             continue
         if start > pos:
             parts.append(text[pos:start])
-            maps.append(np.arange(pos, start, dtype=np.int64))
+            seg_start.append(pos), seg_raw.append(start - pos), seg_out.append(start - pos)
         parts.append(repl)
-        if len(repl) == end - start:
-            maps.append(np.arange(start, end, dtype=np.int64))
-        else:
-            m = np.full(len(repl), start, dtype=np.int64)
-            # spread a shorter/longer replacement's characters over its span, monotonically
-            if repl and end > start:
-                m = start + (np.arange(len(repl)) * (end - start)) // max(len(repl), 1)
-            maps.append(m.astype(np.int64))
+        seg_start.append(start), seg_raw.append(end - start), seg_out.append(len(repl))
         pos = end
     parts.append(text[pos:])
-    maps.append(np.arange(pos, len(text) + 1, dtype=np.int64))
-    return "".join(parts), np.concatenate(maps) if maps else np.arange(len(text) + 1)
+    seg_start.append(pos), seg_raw.append(len(text) - pos), seg_out.append(len(text) - pos)
+    out_len = np.array(seg_out, dtype=np.int64)
+    first_out = np.cumsum(out_len) - out_len
+    # an output char maps to its segment's start plus its offset in the segment...
+    mapped = np.arange(int(out_len.sum()) + 1, dtype=np.int64)
+    mapped[:-1] += np.repeat(np.array(seg_start, dtype=np.int64) - first_out, out_len)
+    mapped[-1] = len(text)
+    # ...except in a replacement of another length: start + i * raw_len // out_len
+    for k, (raw, out) in enumerate(zip(seg_raw, seg_out)):
+        if raw != out and out:
+            i = first_out[k]
+            mapped[i:i + out] = seg_start[k] + (np.arange(out, dtype=np.int64) * raw) // out
+    return "".join(parts), mapped
 
 
 # ---------------------------------------------------------------- 1. boilerplate
@@ -190,27 +197,35 @@ def clean_unicode(text: str) -> list[Edit]:
 
 
 # ---------------------------------------------------------------- 4. broken words
-_BROKEN = re.compile(r"(\w+)-[ \t]*\n[ \t]*(\w+)")
+_BROKEN = re.compile(r"(?<!\w)(\w++)-[ \t]*\n[ \t]*(\w+)")  # a word start; a word is not retried shorter
 _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 
 
 def join_broken_words(text: str) -> list[Edit]:
     if "-\n" not in text and "- \n" not in text:
         return []
-    # words of the paper, not counting the fragments of the broken words themselves
-    words = Counter(w.lower() for w in _WORD.findall(_BROKEN.sub(" ", text)))
+    words: Counter | None = None  # words of the paper, counted when first needed
     edits: list[Edit] = []
     for m in _BROKEN.finditer(text):
         left, right = m.group(1), m.group(2)
         hyphen_at = text.index("-", m.end(1) - 0, m.start(2))
-        keep = (
-            right[0].isupper() or right[0].isdigit() or left[-1].isdigit()
-            or (words.get((left + right).lower(), 0) == 0 and len(left) > 2 and len(right) > 2
-                and words.get(left.lower(), 0) > 0 and words.get(right.lower(), 0) > 0)
-        )
+        keep = right[0].isupper() or right[0].isdigit() or left[-1].isdigit()
+        if not keep and len(left) > 2 and len(right) > 2:
+            if words is None:
+                words = _word_counts(text)
+            keep = (words.get((left + right).lower(), 0) == 0
+                    and words.get(left.lower(), 0) > 0 and words.get(right.lower(), 0) > 0)
         # keep the hyphen: only drop the line break; else drop hyphen and line break
         edits.append((hyphen_at + 1 if keep else hyphen_at, m.start(2), ""))
     return edits
+
+
+def _word_counts(text: str) -> Counter:
+    """Lower-cased words of the text, not counting the fragments of its broken words."""
+    words: Counter = Counter()
+    for w, n in Counter(_WORD.findall(_BROKEN.sub(" ", text))).items():
+        words[w.lower()] += n
+    return words
 
 
 # ---------------------------------------------------------------- composition

@@ -3,21 +3,21 @@
 - the numbered reference list (after a 'References' heading) -> `reference` segments;
 - tables (caption + header + rows + legend; see `tables.py`) -> `caption`, `row`, `legend`;
 - everything else -> paragraphs (blank-line blocks; a block that starts in lower case continues
-  the previous one) -> `sentence` segments with their paragraph index, split by spaCy
-  (`spacy.blank("en")`, scispaCy's tokenizer, a sentencizer).
-Abbreviations the paper defines (scispaCy's AbbreviationDetector) and table legends are collected
-so the extractors can extend the vocabularies for this paper.
+  the previous one) -> `sentence` segments with their paragraph index, cut as spaCy cuts them
+  (`spacy.blank("en")`, scispaCy's tokenizer, a sentencizer; see `sentences.py`).
+Abbreviations the paper defines (as scispaCy's AbbreviationDetector finds them) and table legends
+are collected so the extractors can extend the vocabularies for this paper.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import regex
 
 from pipeline.extract.citations import Reference, find_citation_anchors, find_reference_section, parse_references
 from pipeline.extract.registry_ids import find_registry_ids
 from pipeline.models import Mention, Segment, Table
+from pipeline.segment.sentences import abbreviation_definitions, nlp, prefetch, sentence_spans  # noqa: F401  (nlp: the reference)
 from pipeline.segment.tables import (
     MAX_HEADER_LINES, MAX_TABLE_LINES, Line, header_columns, is_caption, is_legend, is_prose, legend_pairs, split_lines,
 )
@@ -79,11 +79,14 @@ def _find_header(lines: list[Line], k: int) -> tuple[int, int, list[str]]:
     return first, last, codes
 
 
+_ANCHOR_JOINER = regex.compile(r"[\s,;/&]*(?:and)?[\s,;/&]*")
+
+
 def _group_anchors(text: str, anchors: list[Anchor]) -> list[list[Anchor]]:
     """Anchors printed next to each other (only spaces, commas or 'and' between) name one row."""
     groups: list[list[Anchor]] = []
     for a in anchors:
-        if groups and regex.fullmatch(r"[\s,;/&]*(?:and)?[\s,;/&]*", text[groups[-1][-1].end: a.start]):
+        if groups and _ANCHOR_JOINER.fullmatch(text, groups[-1][-1].end, a.start):
             groups[-1].append(a)
         else:
             groups.append([a])
@@ -121,7 +124,14 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         if _PIPE_ROW.match(ln.text) and k + 1 < n_lines and _PIPE_RULE.match(lines[k + 1].text):
             k = _pipe_table(text, lines, k, tables, segments, row_anchors, used)
             continue
+        cell_end = _cell_rows_end(lines, k, stop)
+        if cell_end > k and (_cell_header(lines[k]) or _caption_before(lines, k)):
+            k = _cell_table(text, lines, k, cell_end, tables, segments, row_anchors, used)
+            continue
         cap = is_caption(ln)
+        if cap and _cell_rows_end(lines, k + 1, stop) > k + 1:
+            k += 1  # the caption of the cell rows below: read with them
+            continue
         if not cap:
             k += 1
             continue
@@ -237,54 +247,92 @@ _PIPE_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$
 
 def _pipe_table(text, lines, k, tables, segments, row_anchors, used) -> int:
     """A Markdown pipe table (`| a | b |`, a `|---|` rule, one row a line). Returns the next line."""
-    header = lines[k]
-    columns = []
-    for cell in header.text.strip().strip("|").split("|"):
-        codes, _ = header_columns(cell)
-        columns.append(codes[0] if codes else "other")
-    cap_line = next((lines[j] for j in range(k - 1, max(k - 4, -1), -1) if is_caption(lines[j])), None)
     j = k + 2
     while j < len(lines) and _PIPE_ROW.match(lines[j].text):
         j += 1
-    id_col = next((i for i, c in enumerate(columns) if c in ("id", "reference")), 0)
+    _table_of_lines(text, lines, k, range(k + 2, j), 0, tables, segments, row_anchors, used)
+    used.update(range(k, j))
+    return j
+
+
+# PDF tables, as the PDF reader writes them: one line a row, cells joined by " | " (an empty cell
+# is empty text), every row of a table with the same number of cells, the caption line right
+# before the rows. Read like a Markdown pipe table: the header's cells name the columns.
+CELL_SEPARATOR = " | "
+MIN_CELL_ROWS = 2  # the reader's MIN_TABLE_ROWS
+
+
+def _cell_count(line: Line) -> int:
+    """Cells of a PDF table row (0: not one)."""
+    t = line.text
+    if CELL_SEPARATOR not in t or _PIPE_ROW.match(t):
+        return 0
+    return t.count("|") + 1
+
+
+def _cell_rows_end(lines: list[Line], k: int, stop: int) -> int:
+    """End (exclusive) of the run of PDF table rows with the same number of cells starting at
+    line k, or k when fewer than MIN_CELL_ROWS rows start there."""
+    if k >= len(lines) or lines[k].start >= stop:
+        return k
+    n = _cell_count(lines[k])
+    j = k
+    while n and j < len(lines) and lines[j].start < stop and _cell_count(lines[j]) == n:
+        j += 1
+    return j if j - k >= MIN_CELL_ROWS else k
+
+
+def _cell_header(line: Line) -> bool:
+    """Is this row the table's header: its words mostly column names, and no trial id?"""
+    codes, share = header_columns(line.text.replace("|", " "))
+    return bool(codes) and share >= 0.6 and not find_registry_ids(line.text)
+
+
+def _caption_before(lines: list[Line], k: int) -> bool:
+    return k > 0 and is_caption(lines[k - 1]) is not None
+
+
+def _cell_table(text, lines, k, end, tables, segments, row_anchors, used) -> int:
+    """The PDF table whose rows are lines k..end-1 (see CELL_SEPARATOR). Returns the next line."""
+    if _cell_header(lines[k]):
+        _table_of_lines(text, lines, k, range(k + 1, end), 0, tables, segments, row_anchors, used)
+    else:  # no header: rows of unknown columns
+        _table_of_lines(text, lines, None, range(k, end), -1, tables, segments, row_anchors, used, first=k)
+    used.update(range(k, end))  # the caption stays running text too, as with a Markdown table
+    return end
+
+
+def _table_of_lines(text, lines, header_index, rows, default_id_column, tables, segments, row_anchors, used, first=None) -> None:
+    """A table of one row a line (Markdown pipe table or PDF table): the header's cells name
+    the columns (table_columns vocabulary); each row that names a trial is a `row` segment."""
+    header = lines[header_index] if header_index is not None else None
+    top = header_index if header_index is not None else first
+    columns = []
+    if header is not None:
+        for cell in header.text.strip().strip("|").split("|"):
+            codes, _ = header_columns(cell)
+            columns.append(codes[0] if codes else "other")
+    cap_line = next((lines[j] for j in range(top - 1, max(top - 4, -1), -1) if is_caption(lines[j])), None)
+    id_col = next((i for i, c in enumerate(columns) if c in ("id", "reference")), default_id_column)
+    last = rows[-1] if len(rows) else top
     table = Table(
         number=is_caption(cap_line).group("num") if cap_line else "", caption=cap_line.text.strip() if cap_line else "",
-        start=header.start, end=lines[j - 1].end, columns=tuple(columns), id_column=id_col,
+        start=(header or lines[top]).start, end=lines[last].end, columns=tuple(columns), id_column=id_col,
     )
     tables.append(table)
     if cap_line:
         segments.append(Segment("caption", cap_line.start, cap_line.end, table=table))
-    segments.append(Segment("header", header.start, header.end, table=table))
-    for r in range(k + 2, j):
+    if header is not None:
+        segments.append(Segment("header", header.start, header.end, table=table))
+    for r in rows:
         ln = lines[r]
         anchors = registry_anchors(text, ln.start, ln.end) or citation_anchors(text, ln.start, ln.end)
         if anchors:
             segments.append(Segment("row", ln.start, ln.end, table=table))
             row_anchors[(ln.start, ln.end)] = anchors
-    used.update(range(k, j))
-    return j
 
 
 # ---------------------------------------------------------------- running text
-@lru_cache(maxsize=1)
-def nlp():
-    """spaCy blank English with scispaCy's tokenizer, a sentencizer and the abbreviation detector."""
-    import warnings
-
-    import spacy
-    from scispacy.abbreviation import AbbreviationDetector  # noqa: F401  (registers the factory)
-    from scispacy.custom_tokenizer import combined_rule_tokenizer
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model = spacy.blank("en")
-        model.tokenizer = combined_rule_tokenizer(model)
-        model.add_pipe("sentencizer")
-        model.add_pipe("abbreviation_detector")
-    model.max_length = 5_000_000
-    return model
-
-
 _SENT_END = regex.compile(r"[.!?:;)\]\"']\s*$")
 _NEEDS_NLP = regex.compile(r"\(\s*[\w\-/]*[A-Z][\w\-/]*s?\s*\)|\bNCT|\bet\s+al|\[\d")
 _SIMPLE_SPLIT = regex.compile(r"(?<=[a-z0-9%)\]][.!?])\s+(?=[A-Z\[(])")
@@ -319,29 +367,26 @@ def paragraphs(text: str, lines: list[Line], used: set[int], stop: int) -> list[
 
 
 def sentences(text: str, paras: list[tuple[int, int, int]], abbreviations: list) -> list[Segment]:
+    """Sentence segments of the paragraphs. A paragraph with an abbreviation, an id, a citation or
+    'et al' is cut as spaCy's sentencizer cuts it (and its abbreviation definitions collected);
+    any other at a period before a capital."""
     out: list[Segment] = []
-    todo = []
+    passages = {}
     for pi, s, e in paras:
         chunk = text[s:e]
         if _NEEDS_NLP.search(chunk):
-            todo.append((pi, s, e))
-        else:
-            for ss, ee in _simple_sentences(chunk):
-                out.append(Segment("sentence", s + ss, s + ee, paragraph=pi))
-    if todo:
-        import warnings
-
-        model = nlp()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # scispaCy warns that its empty global matcher has no patterns
-            docs = list(model.pipe(text[s:e].replace("\n", " ") for _, s, e in todo))
-        for (pi, s, e), doc in zip(todo, docs):
-            for sent in doc.sents:
-                ss, ee = sent.start_char, sent.end_char
-                if text[s + ss: s + ee].strip():
+            passages[s] = chunk.replace("\n", " ")
+    prefetch(passages.values())
+    for pi, s, e in paras:
+        passage = passages.get(s)
+        if passage is not None:
+            for ss, ee in sentence_spans(passage):
+                if passage[ss:ee].strip():
                     out.append(Segment("sentence", s + ss, s + ee, paragraph=pi))
-            for abrv in doc._.abbreviations:
-                abbreviations.append((abrv.text, abrv._.long_form.text, s + abrv.start_char))
+            abbreviations.extend((short, long, s + at) for short, long, at in abbreviation_definitions(passage))
+        else:
+            for ss, ee in _simple_sentences(text[s:e]):
+                out.append(Segment("sentence", s + ss, s + ee, paragraph=pi))
     out.sort(key=lambda g: g.start)
     return out
 

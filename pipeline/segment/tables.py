@@ -24,6 +24,10 @@ CAPTION = regex.compile(
 )
 _PROSE_VERB = regex.compile(r"^\s*(?:lists|shows|summari[sz]es|presents|gives|describes|illustrates|displays|provides|compares|reports|contains)\b", regex.I)
 LEGEND_PAIR = regex.compile(r"(?P<short>[\w/+\-]{1,20}(?:\s[\w\-]{1,10})?),\s+(?P<long>[^;,\n]{3,80}?)(?=;|\.\s*$|\.\s*\n|$)", regex.M)
+_NON_LETTERS = regex.compile(r"[\W_]+")
+_HYPHEN_END = regex.compile(r"[a-z]-$")
+_BRACKET_CITATION = regex.compile(r"\[\d{1,3}(?:[,\-–]\s*\d{1,3})*\]")
+_SHORT_FIRST = regex.compile(r"^\s*[A-Z/]{1,6},\s")
 MAX_HEADER_LINES = 8
 MAX_TABLE_LINES = 400
 
@@ -65,8 +69,8 @@ def header_columns(text: str) -> tuple[list[str], float]:
     """Column codes printed in a header line, in order, and the share of the line they cover."""
     found = matcher("table_columns").find(text)
     covered = sum(m.end - m.start for m in found)
-    letters = len(regex.sub(r"[\W_]+", "", text)) or 1
-    share = sum(len(regex.sub(r"[\W_]+", "", m.raw)) for m in found) / letters
+    letters = len(_NON_LETTERS.sub("", text)) or 1
+    share = sum(len(_NON_LETTERS.sub("", m.raw)) for m in found) / letters
     codes = []
     for m in found:
         if not codes or codes[-1] != m.value:
@@ -85,16 +89,16 @@ def is_prose(line: Line) -> bool:
         return True
     if len(s) >= 35 and s[0].islower():
         return True
-    if len(s) >= 40 and words >= 6 and regex.search(r"[a-z]-$", s):
+    if len(s) >= 40 and words >= 6 and _HYPHEN_END.search(s):
         return True
-    if words >= 6 and regex.search(r"\[\d{1,3}(?:[,\-–]\s*\d{1,3})*\]", s):
+    if words >= 6 and _BRACKET_CITATION.search(s):
         return True
     return False
 
 
 def is_legend(line: Line) -> bool:
     pairs = LEGEND_PAIR.findall(line.text)
-    return len(pairs) >= 2 or (len(pairs) == 1 and line.text.strip().endswith(".") and len(line.text) < 60 and ";" not in line.text and regex.match(r"^\s*[A-Z/]{1,6},\s", line.text) is not None)
+    return len(pairs) >= 2 or (len(pairs) == 1 and line.text.strip().endswith(".") and len(line.text) < 60 and ";" not in line.text and _SHORT_FIRST.match(line.text) is not None)
 
 
 def legend_pairs(text: str) -> list[tuple[str, str]]:

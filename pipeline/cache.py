@@ -29,7 +29,7 @@ from pipeline.schema import EVIDENCE_COLUMNS
 from pipeline.write.tables import atomic_path
 
 CACHE_DIR = ".cache"
-FORMAT = 1  # bump when the stored layout changes
+FORMAT = 2  # bump when the stored layout changes
 _ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
 EVIDENCE_SCHEMA = pa.schema([(c[0], _ARROW[c[1]]) for c in EVIDENCE_COLUMNS] + [("data", pa.string())])
 # papers.csv fields that belong to the content, not to the file's name or place
@@ -74,6 +74,8 @@ class Cache:
         except (OSError, ValueError):
             self._manifest = {}
         self._seen: dict[str, list] = {}
+        self._texts_old: dict = self._manifest.pop("\0texts", {}) if isinstance(self._manifest.get("\0texts"), dict) else {}
+        self._texts: dict[str, list] = {}
 
     # -- content hashes -------------------------------------------------------------------
     def content_hash(self, path: Path) -> str | None:
@@ -97,9 +99,18 @@ class Cache:
         self._seen[key] = [st.st_size, st.st_mtime_ns, digest]
         return digest
 
+    def text_written(self, name: str, key) -> bool:
+        """Whether texts/<name> was written from this content by an earlier run."""
+        return bool(key) and self._texts_old.get(name) == [*key, fingerprint()]
+
+    def note_text(self, name: str, key) -> None:
+        if key:
+            self._texts[name] = [*key, fingerprint()]
+
     def save_manifest(self) -> None:
+        texts = {**{k: v for k, v in self._texts_old.items()}, **self._texts}
         with atomic_path(self.manifest_path, "w", encoding="utf-8") as fh:
-            json.dump(self._seen, fh, sort_keys=True)
+            json.dump({**self._seen, "\0texts": texts}, fh, sort_keys=True)
 
     # -- results ----------------------------------------------------------------------------
     # a result's key: (content hash, how the file is read: "text", "markdown", "pdf", ...), since
@@ -120,6 +131,9 @@ class Cache:
     def load(self, key: tuple[str, str], paper_id: str, path: str) -> PaperResult:
         return read_result(self._file(key), paper_id, path)
 
+    def load_table(self, key: tuple[str, str], paper_id: str, path: str) -> tuple[PaperResult, pa.Table, str | None]:
+        return read_stored(self._file(key), paper_id, path)
+
     def prune(self) -> None:
         """Remove the results of other pipeline versions."""
         if not self.root.is_dir():
@@ -129,12 +143,44 @@ class Cache:
                 shutil.rmtree(child, ignore_errors=True)
 
 
+def evidence_table(evidence: list[Evidence]) -> pa.Table:
+    """Evidence rows as an Arrow table (the `data` tuples as JSON)."""
+    cols = {c[0]: [getattr(ev, c[0]) for ev in evidence] for c in EVIDENCE_COLUMNS}
+    cols["data"] = [json.dumps(ev.data) if ev.data else None for ev in evidence]
+    return pa.table(cols, schema=EVIDENCE_SCHEMA)
+
+
+_EVIDENCE_NAMES = tuple(f.name for f in dc_fields(Evidence))
+
+
+def table_evidence(table: pa.Table) -> list[Evidence]:
+    """The inverse of `evidence_table`."""
+    cols = table.to_pydict()
+    evidence = []
+    for i in range(table.num_rows):
+        row = {name: cols[name][i] for name in _EVIDENCE_NAMES if name in cols}
+        data = row.pop("data", None)
+        row["data"] = tuple(tuple(p) for p in json.loads(data)) if data else ()
+        evidence.append(Evidence(**row))
+    return evidence
+
+
+# stands for the paper id in a stored result's pre-rendered evidence.csv lines
+PAPER_SLOT = "@@paper-id-8f3a1c@@"
+
+
 def write_result(file: Path, result: PaperResult) -> None:
-    cols = {c[0]: [getattr(ev, c[0]) for ev in result.evidence] for c in EVIDENCE_COLUMNS}
-    cols["data"] = [json.dumps(ev.data) if ev.data else None for ev in result.evidence]
-    table = pa.table(cols, schema=EVIDENCE_SCHEMA)
+    from pipeline.write.stream import render_csv
+
+    table = evidence_table(result.evidence)
     paper = {k: getattr(result, k) for k in _CONTENT_FIELDS}
     meta = {b"paper": json.dumps(paper).encode(), b"text": result.text.encode("utf-8")}
+    # the paper's evidence.csv lines, so an unchanged paper costs a string replace, not a CSV writer
+    slotted = table.set_column(table.schema.get_field_index("paper_id"), "paper_id",
+                               pa.array([PAPER_SLOT] * table.num_rows, pa.string()))
+    lines = render_csv(slotted)
+    if lines.count(PAPER_SLOT) == table.num_rows:  # (a text that contains the slot: render per run)
+        meta[b"csv"] = lines.encode("utf-8")
     table = table.replace_schema_metadata(meta)
     file.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(file, "wb") as fh:
@@ -142,23 +188,28 @@ def write_result(file: Path, result: PaperResult) -> None:
             writer.write_table(table)
 
 
-_EVIDENCE_NAMES = tuple(f.name for f in dc_fields(Evidence))
-
-
-def read_result(file: Path, paper_id: str, path: str) -> PaperResult:
-    """A stored result under the paper's current name (the same content may have been renamed)."""
+def read_stored(file: Path, paper_id: str, path: str) -> tuple[PaperResult, pa.Table, str | None]:
+    """A stored result under the paper's current name (the same content may have been renamed):
+    its papers.csv row and text, its evidence as an Arrow table (no metadata) and the evidence's
+    evidence.csv lines (None when not stored)."""
     with pa.memory_map(str(file)) as source:
         table = pa.ipc.open_file(source).read_all()
     meta = table.schema.metadata or {}
     result = PaperResult(paper_id=paper_id, path=path, **json.loads(meta[b"paper"]))
     result.text = meta.get(b"text", b"").decode("utf-8")
-    cols = table.to_pydict()
-    evidence = []
-    for i in range(table.num_rows):
-        row = {name: cols[name][i] for name in _EVIDENCE_NAMES if name in cols}
-        row["paper_id"] = paper_id
-        data = row.pop("data", None)
-        row["data"] = tuple(tuple(p) for p in json.loads(data)) if data else ()
-        evidence.append(Evidence(**row))
-    result.evidence = evidence
+    table = table.replace_schema_metadata(None)
+    i = table.schema.get_field_index("paper_id")
+    table = table.set_column(i, "paper_id", pa.array([paper_id] * table.num_rows, pa.string()))
+    lines = meta.get(b"csv")
+    if lines is not None:
+        from pipeline.write.stream import csv_cell_text
+
+        lines = lines.decode("utf-8").replace(PAPER_SLOT, csv_cell_text(paper_id))
+    return result, table, lines
+
+
+def read_result(file: Path, paper_id: str, path: str) -> PaperResult:
+    """A stored result with its evidence as `Evidence` rows."""
+    result, table, _ = read_stored(file, paper_id, path)
+    result.evidence = table_evidence(table)
     return result

@@ -476,6 +476,17 @@ class CorrectionPlan:
             keep.append(ev)
         return merge, keep
 
+    def filter_table(self, table):
+        """`filter` for one paper's evidence as an Arrow table (`pipeline.cache.evidence_table`):
+        (table the merge reads, table evidence.csv keeps). Without corrections, both are `table`."""
+        if not self._watched:
+            self._trials.update(t for t in table.column("trial_id").unique().to_pylist() if t)
+            return table, table
+        from pipeline.cache import evidence_table, table_evidence
+
+        merge, keep = self.filter(table_evidence(table))
+        return evidence_table(merge), evidence_table(keep)
+
     def finish(self) -> CorrectionResult:
         result = CorrectionResult()
         problems = list(self._problems)

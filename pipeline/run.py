@@ -19,8 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.api import pipeline_version
-from pipeline.cache import Cache, fingerprint
+from pipeline.cache import Cache, evidence_table, fingerprint
 from pipeline.corrections import CorrectionPlan, mark_reviewed, read_corrections
 from pipeline.engine import DEFAULT_MAX_MEMORY_MB, Task, make_engine
 from pipeline.errors import RegistryError, message
@@ -28,13 +27,13 @@ from pipeline.ingest import discover
 from pipeline.ingest.text import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, paper_ids, printable
 from pipeline.merge import TrialMerger
 from pipeline.models import PaperResult
-from pipeline.registry import apply_registry, build_registry, read_export, registry_values
 from pipeline.schema import EVIDENCE_FIELD_NAMES, PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
 from pipeline.write.report import REPORT_FILE, render_report
 from pipeline.write.stream import EvidenceSink, Staged, write_table_staged
 from pipeline.write.tables import atomic_path, datapackage, text_file_name
 
 
+EMPTY_EVIDENCE = evidence_table([])  # (schema.empty_table() would import pandas)
 DEFAULT_CORRECTIONS = "corrections.csv"  # looked for in the corpus folder
 
 
@@ -85,18 +84,21 @@ def _text_path(out: Path, paper_id: str) -> Path:
     return out / "texts" / text_file_name(paper_id)
 
 
-def _write_text(out: Path, result: PaperResult) -> Path | None:
+def _write_text(out: Path, result: PaperResult, key, cache: Cache) -> Path | None:
+    """texts/<paper>.txt, unless the file there is already this content's text (the cache
+    remembers which content each text file was written from)."""
     if not result.text:
         return None
     path = _text_path(out, result.paper_id)
     data = result.text.encode("utf-8")
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+        if cache.text_written(path.name, key) and path.stat().st_size == len(data):
             return path
     except OSError:
         pass
     with atomic_path(path, "wb") as fh:
         fh.write(data)
+    cache.note_text(path.name, key)
     return path
 
 
@@ -131,6 +133,15 @@ def _extract(paths: list[Path], cache: Cache, options: RunOptions):
     return keys, unstored, planned, len(tasks)
 
 
+def pipeline_version() -> str:
+    """As `pipeline.api.pipeline_version`, without importing the extraction stages (a run with
+    nothing to extract never loads them)."""
+    from pipeline import __version__
+    from pipeline.vocab import vocabulary_version
+
+    return f"{__version__}+{vocabulary_version()}"
+
+
 def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     t0 = time.perf_counter()
     out = Path(out)
@@ -151,32 +162,33 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     try:
         for i, path in enumerate(paths):
             key, paper_id, shown_path = keys[i], ids[i], printable(str(path))
+            table, lines = EMPTY_EVIDENCE, None
             if i in unstored:
                 result = unstored[i]
             elif key and cache.has(key):
-                result = cache.load(key, paper_id, shown_path)
+                result, table, lines = cache.load_table(key, paper_id, shown_path)
             else:  # the same content as a paper whose result could not be stored: the same row
                 result = copy.copy(unstored[planned[key]])
             result.paper_id, result.path = paper_id, shown_path
             if key and result.status != "error":
                 if key in first_by_key:
-                    result.evidence, result.n_evidence, result.n_trials = [], 0, 0
+                    table, result.n_evidence, result.n_trials = EMPTY_EVIDENCE, 0, 0
                     result.status = "warning"
                     result.warnings = [*result.warnings, message("W202", other=first_by_key[key])]
                     result.message = "; ".join(result.warnings)
                 else:
                     first_by_key[key] = result.paper_id
-            for_merge, for_file = plan.filter(result.evidence)
-            sink.write(for_file)
-            merger.add(for_merge)
+            for_merge, for_file = plan.filter_table(table)
+            sink.write_table(for_file, lines if for_file is table else None)
+            merger.add_table(for_merge)
             if sample:
-                sample.add(for_file)
-            if text_file := _write_text(out, result):
+                sample.add_table(for_file)
+            if text_file := _write_text(out, result, key, cache):
                 texts.add(text_file)
             result.evidence, result.text = [], ""  # keep only the papers.csv row
             papers.append(result)
         corrected = plan.finish()
-        sink.write(corrected.reviewer_evidence)
+        sink.write(corrected.reviewer_evidence)  # reviewer and registry rows: a few, as Evidence
         merger.add(corrected.reviewer_evidence)
         if sample:
             sample.add(corrected.reviewer_evidence)
@@ -184,6 +196,8 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
         registry, registry_messages = _registry(options.registries)
         compared: dict[str, dict] = {}
         if registry is not None:
+            from pipeline.registry import apply_registry, registry_values
+
             trials, registry_evidence = apply_registry(trials, registry)
             sink.write(registry_evidence)
             if sample:
@@ -245,6 +259,22 @@ class ReportSample:
         self.untied: Counter = Counter()
         self._shown: Counter = Counter()
 
+    def add_table(self, table) -> None:
+        if not table.num_rows:
+            return
+        keep = []
+        for i, (tid, column, value, paper) in enumerate(zip(*(table.column(n).to_numpy(zero_copy_only=False) for n in ("trial_id", "field", "value", "paper_id")))):
+            self.total += 1
+            if not tid:
+                self.untied[paper] += 1
+                continue
+            key = (tid, column, value)
+            if self._shown[key] < self.per_value:
+                self._shown[key] += 1
+                keep.append(i)
+        if keep:
+            self.rows.extend(table.take(keep).select(list(EVIDENCE_FIELD_NAMES)).to_pylist())
+
     def add(self, evidence) -> None:
         for ev in evidence:
             self.total += 1
@@ -275,6 +305,8 @@ def _registry(paths: list[str]):
     and left out (the run goes on with the others)."""
     if not paths:
         return None, []
+    from pipeline.registry import build_registry, read_export
+
     exports, messages = [], []
     for path in paths:
         try:

@@ -10,6 +10,7 @@ run can stream each paper's evidence through it and memory grows with the trials
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -30,7 +31,7 @@ class _Support:
     papers: set
     first: int  # order first seen in the stream: the last tie-break
     raw: str = ""
-    data: tuple = ()
+    data: tuple | str | None = ()  # the dose's (key, value) pairs, or the same as JSON
 
 
 @dataclass
@@ -48,27 +49,39 @@ class TrialMerger:
         self._seq = 0
 
     def add(self, evidence: Iterable[Evidence]) -> None:
+        self.add_rows((ev.trial_id, ev.field, ev.value, ev.confidence, ev.paper_id, ev.snippet, ev.extractor,
+                       ev.raw, ev.data) for ev in evidence)
+
+    def add_table(self, table) -> None:
+        """One paper's evidence as an Arrow table (`pipeline.cache.evidence_table`; `data` as JSON)."""
+        names = ("trial_id", "field", "value", "confidence", "paper_id", "snippet", "extractor", "raw", "data")
+        # to_numpy: strings come back as Python str objects, many times faster than to_pylist
+        self.add_rows(zip(*(table.column(n).to_numpy(zero_copy_only=False) for n in names)))
+
+    def add_rows(self, rows) -> None:
+        """Rows of (trial_id, field, value, confidence, paper_id, snippet, extractor, raw, data)."""
         places: dict[tuple, set] = defaultdict(set)  # (trial, column, paper, snippet) -> values
-        for ev in evidence:
-            if not ev.trial_id:
+        trials = self._trials
+        for tid, column, value, confidence, paper, snippet, extractor, raw, data in rows:
+            if not tid:
                 continue
-            t = self._trials.get(ev.trial_id)
+            t = trials.get(tid)
             if t is None:
-                t = self._trials[ev.trial_id] = _Trial()
-            if ev.extractor not in NON_PAPER_EXTRACTORS:
-                t.sources.add(ev.paper_id)
-            s = t.values[ev.field].get(ev.value)
+                t = trials[tid] = _Trial()
+            if extractor not in NON_PAPER_EXTRACTORS:
+                t.sources.add(paper)
+            s = t.values[column].get(value)
             if s is None:
-                t.values[ev.field][ev.value] = _Support(ev.confidence, {ev.paper_id}, self._seq, ev.raw, ev.data)
+                t.values[column][value] = _Support(confidence, {paper}, self._seq, raw, data)
             else:
-                s.confidence += ev.confidence
-                s.papers.add(ev.paper_id)
+                s.confidence += confidence
+                s.papers.add(paper)
             self._seq += 1
-            if ev.field in SET_CONFLICT_FIELDS:
+            if column in SET_CONFLICT_FIELDS:
                 # one "place": a table row or a sentence, identified by its snippet within a paper
-                places[(ev.trial_id, ev.field, ev.paper_id, ev.snippet)].add(ev.value)
+                places[(tid, column, paper, snippet)].add(value)
         for (tid, column, _paper, _snippet), values in places.items():
-            self._trials[tid].place_sets[column].add(frozenset(values))
+            trials[tid].place_sets[column].add(frozenset(values))
 
     def rows(self) -> list[dict]:
         """Trials as dicts keyed by the `trials` columns (lists as sorted Python lists), by trial id."""
@@ -99,7 +112,7 @@ class TrialMerger:
         if doses:
             ranked = self._ranked(doses)
             best = doses[ranked[0]]
-            data = dict(best.data)
+            data = dict(json.loads(best.data) if isinstance(best.data, str) else best.data or ())
             row["dose_low"], row["dose_high"], row["dose_unit"] = data.get("low"), data.get("high"), data.get("unit")
             row["dose_text"] = best.raw
             if len(ranked) > 1:

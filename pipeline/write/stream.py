@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import os
 from pathlib import Path
 from typing import Iterable
@@ -23,6 +24,7 @@ from pipeline.schema import EVIDENCE_COLUMNS, EVIDENCE_FIELD_NAMES
 from pipeline.write.tables import make_temp
 
 _ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
+_FLOAT_COLUMNS = {c[0] for c in EVIDENCE_COLUMNS if c[1] == "number"}
 
 
 class Staged:
@@ -80,6 +82,31 @@ def _csv_cell(value) -> str:
     return str(value)
 
 
+def _python_cells(column: pa.ChunkedArray, name: str):
+    """A column's values for the CSV writer. `to_numpy` is many times faster than `to_pylist`
+    for strings; a nullable integer column would turn into floats there, so it goes by list."""
+    if name in _FLOAT_COLUMNS:
+        return [_csv_cell(v) for v in column.to_pylist()]
+    if column.null_count and not pa.types.is_string(column.type):
+        return column.to_pylist()
+    return column.to_numpy(zero_copy_only=False)
+
+
+def render_csv(table: pa.Table) -> str:
+    """evidence.csv lines (no header) for the rows of an evidence table."""
+    buf = io.StringIO()
+    cols = [_python_cells(table.column(k), k) for k in EVIDENCE_FIELD_NAMES]
+    csv.writer(buf, lineterminator="\n").writerows(zip(*cols))
+    return buf.getvalue()
+
+
+def csv_cell_text(value: str) -> str:
+    """One value as the CSV writer prints it in a row (quoted only when it must be)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([value, ""])
+    return buf.getvalue()[:-2]
+
+
 class EvidenceSink:
     """evidence.csv and evidence.parquet, appended paper by paper, staged on close."""
 
@@ -95,23 +122,32 @@ class EvidenceSink:
         fd, self._pq_tmp = staged.temp(f"{name}.parquet")
         os.close(fd)
         self._pq = pq.ParquetWriter(self._pq_tmp, self.schema)
-        self._buffer: list[Evidence] = []
+        self._buffer: list[pa.Table] = []
+        self._buffered = 0
         self.rows = 0
 
     def write(self, evidence: Iterable[Evidence]) -> None:
-        for ev in evidence:
-            self._writer.writerow([_csv_cell(getattr(ev, k)) for k in EVIDENCE_FIELD_NAMES])
-            self._buffer.append(ev)
-            self.rows += 1
-        if len(self._buffer) >= self.ROW_GROUP:
+        from pipeline.cache import evidence_table
+
+        self.write_table(evidence_table(list(evidence)))
+
+    def write_table(self, table: pa.Table, csv_rows: str | None = None) -> None:
+        """Rows of an evidence table (`pipeline.cache.evidence_table`), in order; `csv_rows`, when
+        given, is the same rows already rendered by `render_csv` (a stored paper's)."""
+        if not table.num_rows:
+            return
+        self._csv.write(csv_rows if csv_rows is not None else render_csv(table))
+        self._buffer.append(table.select(list(EVIDENCE_FIELD_NAMES)).cast(self.schema))
+        self._buffered += table.num_rows
+        self.rows += table.num_rows
+        if self._buffered >= self.ROW_GROUP:
             self._flush()
 
     def _flush(self) -> None:
         if not self._buffer:
             return
-        cols = {k: [getattr(ev, k) for ev in self._buffer] for k in EVIDENCE_FIELD_NAMES}
-        self._pq.write_table(pa.table(cols, schema=self.schema))
-        self._buffer = []
+        self._pq.write_table(pa.concat_tables(self._buffer))
+        self._buffer, self._buffered = [], 0
 
     def close(self) -> None:
         self._flush()

@@ -169,7 +169,8 @@ def table_evidence(table: pa.Table) -> list[Evidence]:
 PAPER_SLOT = "@@paper-id-8f3a1c@@"
 
 
-def write_result(file: Path, result: PaperResult) -> None:
+def result_bytes(result: PaperResult) -> bytes:
+    """A paper's result as the stored file's bytes (made in the worker that extracted it)."""
     from pipeline.write.stream import render_csv
 
     table = evidence_table(result.evidence)
@@ -182,10 +183,17 @@ def write_result(file: Path, result: PaperResult) -> None:
     if lines.count(PAPER_SLOT) == table.num_rows:  # (a text that contains the slot: render per run)
         meta[b"csv"] = lines.encode("utf-8")
     table = table.replace_schema_metadata(meta)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def write_result(file: Path, result: PaperResult) -> None:
+    data = result.stored if result.stored is not None else result_bytes(result)
     file.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(file, "wb") as fh:
-        with pa.ipc.new_file(fh, table.schema) as writer:
-            writer.write_table(table)
+        fh.write(data)
 
 
 def read_stored(file: Path, paper_id: str, path: str) -> tuple[PaperResult, pa.Table, str | None]:

@@ -52,9 +52,15 @@ def _init_worker(max_memory_mb: int) -> None:
 
 
 def _process(path: str, max_bytes: int) -> PaperResult:
+    """One paper, in a worker: its result comes back serialized for the cache (`stored`), so the
+    run's own process only writes bytes and the workers do all the per-paper work."""
     from pipeline.api import process_paper
+    from pipeline.cache import result_bytes
 
-    return process_paper(path, max_bytes)
+    result = process_paper(path, max_bytes)
+    result.stored = result_bytes(result)
+    result.evidence, result.text = [], ""
+    return result
 
 
 def _failed(task: Task, code: str, **kw) -> PaperResult:

@@ -135,3 +135,4 @@ class PaperResult:
     evidence: list[Evidence] = field(default_factory=list)
     text: str = ""
     seconds: float = 0.0
+    stored: Optional[bytes] = None  # evidence and text serialized for the cache, by the worker

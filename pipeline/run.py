@@ -130,6 +130,7 @@ def _extract(paths: list[Path], cache: Cache, options: RunOptions):
         if not cache.store(keys[index], result):
             result.evidence = []  # an error row: nothing else to keep
             unstored[index] = result
+        result.stored = None
     return keys, unstored, planned, len(tasks)
 
 

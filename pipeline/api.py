@@ -10,20 +10,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import pipeline_version  # noqa: F401  (part of this module's API)
 from pipeline.errors import InputError, message
 from pipeline.ingest import read_document
-from pipeline.ingest.text import DEFAULT_MAX_BYTES, paper_id_of
+from pipeline.ingest.text import DEFAULT_MAX_BYTES, kind_of, paper_id_of
 from pipeline.link import extract_paper
 from pipeline.models import Document, Evidence, Page, PaperResult
 from pipeline.normalize import normalize_document
 from pipeline.segment import segment
-from pipeline.vocab import vocabulary_version
-
-
-def pipeline_version() -> str:
-    """Code and vocabulary version: what a cached per-paper result depends on."""
-    return f"{__version__}+{vocabulary_version()}"
 
 
 def extract_document(doc: Document) -> tuple[list[Evidence], str]:
@@ -59,7 +53,7 @@ def process_paper(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Paper
         result.message = "; ".join(result.warnings)
     except InputError as err:
         result.status, result.message = "error", err.message
-        result.kind = result.kind or path.suffix.lower().lstrip(".")
+        result.kind = result.kind or kind_of(path)
     except MemoryError:
         result.status, result.message = "error", message("E120", limit=_memory_limit_mb())
         result.evidence, result.text = [], ""

@@ -26,12 +26,11 @@ import pyarrow as pa
 from pipeline import __version__
 from pipeline.models import Evidence, PaperResult
 from pipeline.schema import EVIDENCE_COLUMNS
-from pipeline.write.tables import atomic_path
+from pipeline.write.tables import arrow_schema, atomic_path
 
 CACHE_DIR = ".cache"
 FORMAT = 2  # bump when the stored layout changes
-_ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
-EVIDENCE_SCHEMA = pa.schema([(c[0], _ARROW[c[1]]) for c in EVIDENCE_COLUMNS] + [("data", pa.string())])
+EVIDENCE_SCHEMA = arrow_schema(EVIDENCE_COLUMNS).append(pa.field("data", pa.string()))  # + the dose's data
 # papers.csv fields that belong to the content, not to the file's name or place
 _CONTENT_FIELDS = ("kind", "status", "message", "pages", "chars", "read_with", "sha256", "n_trials", "n_evidence", "warnings", "seconds")
 # errors that depend on the run's limits or on a bug, not on the file: tried again next run
@@ -128,9 +127,6 @@ class Cache:
         write_result(self._file(key), result)
         return True
 
-    def load(self, key: tuple[str, str], paper_id: str, path: str) -> PaperResult:
-        return read_result(self._file(key), paper_id, path)
-
     def load_table(self, key: tuple[str, str], paper_id: str, path: str) -> tuple[PaperResult, pa.Table, str | None]:
         return read_stored(self._file(key), paper_id, path)
 
@@ -214,10 +210,3 @@ def read_stored(file: Path, paper_id: str, path: str) -> tuple[PaperResult, pa.T
 
         lines = lines.decode("utf-8").replace(PAPER_SLOT, csv_cell_text(paper_id))
     return result, table, lines
-
-
-def read_result(file: Path, paper_id: str, path: str) -> PaperResult:
-    """A stored result with its evidence as `Evidence` rows."""
-    result, table, _ = read_stored(file, paper_id, path)
-    result.evidence = table_evidence(table)
-    return result

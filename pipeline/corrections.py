@@ -130,7 +130,7 @@ def parse_corrections(text: str, source: str = "<corrections>") -> tuple[list[Co
     """`read_corrections` on a string (e.g. an upload); `source` names it in messages."""
     text = text.lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""))
-    header, header_line, line_end = None, 0, 0
+    header, line_end = None, 0
     corrections, problems = [], []
     try:
         for cells in reader:
@@ -138,7 +138,7 @@ def parse_corrections(text: str, source: str = "<corrections>") -> tuple[list[Co
             if not any(c.strip() for c in cells):
                 continue
             if header is None:
-                header, header_line = [c.strip().lower() for c in cells], line
+                header = [c.strip().lower() for c in cells]
                 missing = [c for c in REQUIRED_COLUMNS if c not in header]
                 if missing:
                     return [], [message("C304", path=source, missing=", ".join(missing),

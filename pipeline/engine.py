@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.errors import message
-from pipeline.ingest.text import SUPPORTED_SUFFIXES, paper_id_of
+from pipeline.ingest.text import kind_of, paper_id_of
 from pipeline.models import PaperResult
 
 DEFAULT_MAX_MEMORY_MB = 4096
@@ -66,7 +66,7 @@ def _process(path: str, max_bytes: int) -> PaperResult:
 def _failed(task: Task, code: str, **kw) -> PaperResult:
     path = Path(task.path)
     return PaperResult(
-        paper_id=paper_id_of(path), path=task.path, kind=SUPPORTED_SUFFIXES.get(path.suffix.lower(), path.suffix.lower().lstrip(".")),
+        paper_id=paper_id_of(path), path=task.path, kind=kind_of(path),
         status="error", message=message(code, **kw),
     )
 

@@ -24,12 +24,13 @@ from pipeline.corrections import CorrectionPlan, mark_reviewed, read_corrections
 from pipeline.engine import DEFAULT_MAX_MEMORY_MB, Task, make_engine
 from pipeline.errors import RegistryError, message
 from pipeline.ingest import discover
-from pipeline.ingest.text import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, paper_ids, printable
+from pipeline import pipeline_version
+from pipeline.ingest.text import DEFAULT_MAX_BYTES, kind_of, paper_ids, printable
 from pipeline.merge import TrialMerger
 from pipeline.models import PaperResult
 from pipeline.schema import EVIDENCE_FIELD_NAMES, PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
 from pipeline.write.report import REPORT_FILE, render_report
-from pipeline.write.stream import EvidenceSink, Staged, write_table_staged
+from pipeline.write.stream import EvidenceSink, Staged, write_table
 from pipeline.write.tables import atomic_path, datapackage, text_file_name
 
 
@@ -102,11 +103,6 @@ def _write_text(out: Path, result: PaperResult, key, cache: Cache) -> Path | Non
     return path
 
 
-def _kind(path: Path) -> str:
-    suffix = path.suffix.lower()
-    return SUPPORTED_SUFFIXES.get(suffix, suffix.lstrip("."))
-
-
 def _extract(paths: list[Path], cache: Cache, options: RunOptions):
     """Extract what is not stored yet. Returns each path's cache key (content hash and kind; None
     for what is not a regular file), the results that could not be stored (by index), the index
@@ -114,7 +110,7 @@ def _extract(paths: list[Path], cache: Cache, options: RunOptions):
     keys = []
     for p in paths:
         sha = cache.content_hash(p)
-        keys.append((sha, _kind(p)) if sha else None)
+        keys.append((sha, kind_of(p)) if sha else None)
     tasks, planned = [], {}
     for i, (p, key) in enumerate(zip(paths, keys)):
         if key and (cache.has(key) or key in planned):
@@ -132,15 +128,6 @@ def _extract(paths: list[Path], cache: Cache, options: RunOptions):
             unstored[index] = result
         result.stored = None
     return keys, unstored, planned, len(tasks)
-
-
-def pipeline_version() -> str:
-    """As `pipeline.api.pipeline_version`, without importing the extraction stages (a run with
-    nothing to extract never loads them)."""
-    from pipeline import __version__
-    from pipeline.vocab import vocabulary_version
-
-    return f"{__version__}+{vocabulary_version()}"
 
 
 def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
@@ -189,10 +176,11 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
             result.evidence, result.text = [], ""  # keep only the papers.csv row
             papers.append(result)
         corrected = plan.finish()
-        sink.write(corrected.reviewer_evidence)  # reviewer and registry rows: a few, as Evidence
-        merger.add(corrected.reviewer_evidence)
+        reviewer = evidence_table(corrected.reviewer_evidence)
+        sink.write_table(reviewer)
+        merger.add_table(reviewer)
         if sample:
-            sample.add(corrected.reviewer_evidence)
+            sample.add_table(reviewer)
         trials = mark_reviewed(merger.rows(), corrected.reviewed)
         registry, registry_messages = _registry(options.registries)
         compared: dict[str, dict] = {}
@@ -200,13 +188,14 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
             from pipeline.registry import apply_registry, registry_values
 
             trials, registry_evidence = apply_registry(trials, registry)
-            sink.write(registry_evidence)
+            registry_table = evidence_table(registry_evidence)
+            sink.write_table(registry_table)
             if sample:
-                sample.add(registry_evidence)
+                sample.add_table(registry_table)
             compared = {t["trial_id"]: registry_values(t["trial_id"], registry) for t in trials if t["registry_conflicts"]}
         sink.close()
-        write_table_staged(staged, "papers", PAPER_COLUMNS, [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers])
-        write_table_staged(staged, "trials", TRIAL_COLUMNS, trials)
+        write_table(staged, "papers", PAPER_COLUMNS, [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers])
+        write_table(staged, "trials", TRIAL_COLUMNS, trials)
         with staged.open("datapackage.json", "w", encoding="utf-8") as fh:
             json.dump(datapackage(pipeline_version()), fh, indent=1)
             fh.write("\n")
@@ -276,17 +265,6 @@ class ReportSample:
         if keep:
             self.rows.extend(table.take(keep).select(list(EVIDENCE_FIELD_NAMES)).to_pylist())
 
-    def add(self, evidence) -> None:
-        for ev in evidence:
-            self.total += 1
-            if not ev.trial_id:
-                self.untied[ev.paper_id] += 1
-                continue
-            key = (ev.trial_id, ev.field, ev.value)
-            if self._shown[key] < self.per_value:
-                self._shown[key] += 1
-                self.rows.append({k: getattr(ev, k) for k in EVIDENCE_FIELD_NAMES})
-
 
 def _report_meta(corpus: Path, options: RunOptions, summary: "RunSummary") -> dict:
     meta = {
@@ -334,16 +312,8 @@ def _run_record(corpus: Path, summary: RunSummary) -> dict:
 
 def _remove_stale_temps(out: Path) -> None:
     """Temporary files left by a run that was killed (they are never read)."""
-    for folder in (out, out / "texts", out / ".cache"):
-        if folder.is_dir():
-            for tmp in folder.glob(".*.tmp"):
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-    cache_dir = out / ".cache"
-    if cache_dir.is_dir():
-        for tmp in cache_dir.glob("*/.*.tmp"):
+    for pattern in (".*.tmp", "texts/.*.tmp", ".cache/.*.tmp", ".cache/*/.*.tmp"):
+        for tmp in out.glob(pattern):
             try:
                 os.unlink(tmp)
             except OSError:

@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from pdf_fixtures import random_bytes_pdf, truncated_pdf  # noqa: E402
+from pdf_fixtures import random_bytes_pdf, raw_pdf, truncated_pdf  # noqa: E402
 
 MB = 1024 * 1024
 
@@ -142,7 +142,7 @@ def flate_bomb_pdf(path: Path, inflated: int = 400 * MB) -> Path:
         done += len(chunk)
     parts.append(comp.flush())
     stream = b"".join(parts)
-    return _write_pdf(path, [
+    return raw_pdf(path, [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
@@ -157,7 +157,7 @@ def nested_pdf(path: Path, depth: int = 50_000) -> Path:
     recurses without a limit overflows its stack)."""
     nest = b"[<< /A " * depth + b"1" + b" >>]" * depth
     content = b"BT /F1 12 Tf 72 700 Td (Deeply nested page) Tj ET"
-    return _write_pdf(path, [
+    return raw_pdf(path, [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Nest " + nest
@@ -165,21 +165,6 @@ def nested_pdf(path: Path, depth: int = 50_000) -> Path:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ])
-
-
-def _write_pdf(path: Path, objects: list[bytes]) -> Path:
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
 
 
 def text_pdf(path: Path, lines, encrypt: str | None = None) -> Path:

@@ -291,8 +291,12 @@ def empty_pdf(path: Path) -> Path:
 
 def zero_page_pdf(path: Path) -> Path:
     """A well-formed PDF whose page tree is empty."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
-    out = bytearray(b"%PDF-1.4\n")
+    return raw_pdf(path, [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+
+
+def raw_pdf(path: Path, objects: list[bytes]) -> Path:
+    """A PDF file of the given objects (numbered from 1, object 1 the catalog), with its xref table."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))

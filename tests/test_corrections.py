@@ -195,7 +195,7 @@ def test_streaming_plan_matches_apply(evidence):
 
 BAD_APPLY = [
     # (case id, lines, code, words the message must contain)
-    ("unknown-trial", [f"NCT01234568,route,reject,intravenous,,"], "C310", ["NCT01234568", "did you mean 'NCT01234567'"]),
+    ("unknown-trial", ["NCT01234568,route,reject,intravenous,,"], "C310", ["NCT01234568", "did you mean 'NCT01234567'"]),
     ("set-on-unknown-trial", ["ref:nobody-2020,phase,set,PHASE1,,"], "C310", ["ref:nobody-2020"]),
     ("unknown-field", [f"{TRIAL},colour,accept,,,"], "C311", ["'colour'", "route"]),
     ("misspelt-field", [f"{TRIAL},rout,reject,intravenous,,"], "C311", ["did you mean 'route'"]),

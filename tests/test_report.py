@@ -104,7 +104,7 @@ def hostile_report() -> str:
     pid = f"paper {IMG} {SVG}"
     t = trial("NCT01234567", registry="ctgov", title=f"Title {SCRIPT}", acronym=SVG, conditions=[IMG],
               phase=["PHASE2"], sponsors=[f"Sponsor {SCRIPT}"], sources=[pid], conflicts=["title"],
-              registry_conflicts=["status"], status="COMPLETED", other_ids=[f"ISRCTN12345678"])
+              registry_conflicts=["status"], status="COMPLETED", other_ids=["ISRCTN12345678"])
     ev = [evidence("NCT01234567", "title", f"Title {SCRIPT}", SCRIPT, f"The trial NCT01234567 {SCRIPT} and {IMG}.",
                    paper_id=pid, start=22),
           evidence("NCT01234567", "conditions", IMG, IMG, f"In {IMG} \u2028 {SVG}", paper_id=pid)]

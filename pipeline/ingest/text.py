@@ -34,6 +34,12 @@ MAX_CONTROL_SHARE = 0.01  # more control characters than this share of the text:
 _TEXT_CONTROLS = frozenset("\t\n\v\f\r")  # \v: a manual line break in text copied from Word
 
 
+def kind_of(path: Path) -> str:
+    """How a file is read: "text", "markdown" or "pdf"; an unsupported file, by its extension."""
+    suffix = Path(path).suffix.lower()
+    return SUPPORTED_SUFFIXES.get(suffix, suffix.lstrip("."))
+
+
 def paper_id_of(path: Path, corpus: Path | None = None) -> str:
     """A paper's id: its file name without the extension, or, given the `corpus` folder, its path
     below the corpus without the extension ("2020/smith" for `corpus/2020/smith.pdf`).

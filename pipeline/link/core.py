@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.extract.citations import find_bracket_citations, publication_id, slug
+from pipeline.extract.citations import find_bracket_citations, publication_id
 from pipeline.extract.doses import combine_doses, find_dose_counts, find_doses
 from pipeline.extract.fields import (
     find_acronyms, find_bare_counts, find_enrollment, find_start_dates, find_status,

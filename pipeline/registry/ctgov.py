@@ -340,13 +340,19 @@ def _parse_csv(text: str, source: str, export_date: str) -> ExportFile:
     except csv.Error as err:
         reason = f"CSV error at line {reader.line_num}: {err}"
         raise RegistryError("E132", message("E132", path=source, reason=reason)) from err
+    return _export_file(source, "csv", export_date, records, skipped, "line", "no row with an NCT number", unmapped)
+
+
+def _export_file(source, kind, export_date, records, skipped, unit, empty_reason, unmapped) -> "ExportFile":
+    """The records read from one export, or E133 when there are none; `skipped` (rows or
+    studies without a usable NCT id, numbered by `unit`) and unmapped values become warnings."""
     if not records:
-        raise RegistryError("E133", message("E133", path=source, reason="no row with an NCT number"))
+        raise RegistryError("E133", message("E133", path=source, reason=empty_reason))
     warnings = []
     if skipped:
-        warnings.append(message("W230", path=source, count=len(skipped), where=f"line {skipped[0]}"))
+        warnings.append(message("W230", path=source, count=len(skipped), where=f"{unit} {skipped[0]}"))
     warnings += unmapped.warnings(source)
-    return ExportFile(source, "csv", export_date, tuple(records), tuple(warnings))
+    return ExportFile(source, kind, export_date, tuple(records), tuple(warnings))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -431,13 +437,7 @@ def _parse_json(text: str, source: str, file_date: str) -> ExportFile:
             skipped.append(k + 1)
         else:
             records.append(rec)
-    if not records:
-        raise RegistryError("E133", message("E133", path=source, reason="no study with an NCT id"))
-    warnings = []
-    if skipped:
-        warnings.append(message("W230", path=source, count=len(skipped), where=f"study {skipped[0]}"))
-    warnings += unmapped.warnings(source)
-    return ExportFile(source, "json", file_date, tuple(records), tuple(warnings))
+    return _export_file(source, "json", file_date, records, skipped, "study", "no study with an NCT id", unmapped)
 
 
 # --------------------------------------------------------------------------------------------------

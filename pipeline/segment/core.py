@@ -16,8 +16,8 @@ import regex
 
 from pipeline.extract.citations import Reference, find_citation_anchors, find_reference_section, parse_references
 from pipeline.extract.registry_ids import find_registry_ids
-from pipeline.models import Mention, Segment, Table
-from pipeline.segment.sentences import abbreviation_definitions, nlp, prefetch, sentence_spans  # noqa: F401  (nlp: the reference)
+from pipeline.models import Segment, Table
+from pipeline.segment.sentences import abbreviation_definitions, prefetch, sentence_spans
 from pipeline.segment.tables import (
     MAX_HEADER_LINES, MAX_TABLE_LINES, Line, header_columns, is_caption, is_legend, is_prose, legend_pairs, split_lines,
 )

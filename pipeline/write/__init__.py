@@ -1,5 +1,5 @@
-"""Write the run's files atomically: trials, evidence, papers (CSV, Parquet), the data package,
-and each paper's normalized text."""
-from pipeline.write.tables import write_outputs
+"""Writers: staged output files, streamed evidence, the data package, the report."""
+from pipeline.write.stream import EvidenceSink, Staged, write_table
+from pipeline.write.tables import atomic_path, datapackage, text_file_name
 
-__all__ = ["write_outputs"]
+__all__ = ["EvidenceSink", "Staged", "atomic_path", "datapackage", "text_file_name", "write_table"]

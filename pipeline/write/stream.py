@@ -14,16 +14,13 @@ import csv
 import io
 import os
 from pathlib import Path
-from typing import Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.models import Evidence
 from pipeline.schema import EVIDENCE_COLUMNS, EVIDENCE_FIELD_NAMES
-from pipeline.write.tables import make_temp
+from pipeline.write.tables import _cell, _typed, arrow_schema, make_temp
 
-_ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
 _FLOAT_COLUMNS = {c[0] for c in EVIDENCE_COLUMNS if c[1] == "number"}
 
 
@@ -114,7 +111,7 @@ class EvidenceSink:
 
     def __init__(self, staged: Staged, name: str = "evidence"):
         self.staged, self.name = staged, name
-        self.schema = pa.schema([(c[0], _ARROW[c[1]]) for c in EVIDENCE_COLUMNS])
+        self.schema = arrow_schema(EVIDENCE_COLUMNS)
         fd, self._csv_tmp = staged.temp(f"{name}.csv")
         self._csv = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self._writer = csv.writer(self._csv, lineterminator="\n")
@@ -125,11 +122,6 @@ class EvidenceSink:
         self._buffer: list[pa.Table] = []
         self._buffered = 0
         self.rows = 0
-
-    def write(self, evidence: Iterable[Evidence]) -> None:
-        from pipeline.cache import evidence_table
-
-        self.write_table(evidence_table(list(evidence)))
 
     def write_table(self, table: pa.Table, csv_rows: str | None = None) -> None:
         """Rows of an evidence table (`pipeline.cache.evidence_table`), in order; `csv_rows`, when
@@ -172,16 +164,14 @@ class EvidenceSink:
                 os.unlink(tmp)
 
 
-def write_table_staged(staged: Staged, name: str, columns, rows: list[dict]) -> None:
+def write_table(staged: Staged, name: str, columns, rows: list[dict]) -> None:
     """`name.csv` and `name.parquet` from dict rows, typed by the declared columns, staged."""
-    from pipeline.write.tables import _cell, _typed
-
     with staged.open(f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow([c[0] for c in columns])
         for r in rows:
             w.writerow([_cell(r.get(c[0]), c[2]) for c in columns])
-    schema = pa.schema([(c[0], _ARROW[c[1]]) for c in columns])
+    schema = arrow_schema(columns)
     arrays = {c[0]: [_typed(r.get(c[0]), c[1], c[2]) for r in rows] for c in columns}
     with staged.open(f"{name}.parquet", "wb") as fh:
         pq.write_table(pa.table(arrays, schema=schema), fh)

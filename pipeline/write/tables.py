@@ -1,28 +1,26 @@
-"""Writers for the contract's files. Every file is written to a temporary name in the output
-folder and moved into place with `os.replace`, so an interrupted run leaves the previous file."""
+"""What every output file shares: atomic writes (a temporary name moved into place with
+`os.replace`), cell formats and Arrow types of the declared columns, the data package, and safe
+file names for papers' texts. `stream.py` writes the run's tables with these."""
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
-import io
-import json
 import os
 import re
 import tempfile
 import unicodedata
 from pathlib import Path
-from typing import Iterable
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from pipeline.models import Evidence, PaperResult
-from pipeline.schema import (
-    EVIDENCE_COLUMNS, EVIDENCE_FIELD_NAMES, LIST_SEP, PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS, TRIAL_FIELDS,
-)
+from pipeline.schema import EVIDENCE_COLUMNS, LIST_SEP, PAPER_COLUMNS, TRIAL_COLUMNS
 
-_ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
+ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
+
+
+def arrow_schema(columns) -> pa.Schema:
+    """The Arrow schema of declared columns (`pipeline.schema`); list columns are joined strings."""
+    return pa.schema([(c[0], ARROW_TYPES[c[1]]) for c in columns])
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 FILE_MODE = 0o666 & ~_UMASK  # what open() would give: temporary files start private
@@ -72,31 +70,6 @@ def _typed(value, ftype: str, is_list: bool):
     if ftype == "number":
         return float(value)
     return str(value)
-
-
-def write_table(out: Path, name: str, columns, rows: list[dict]):
-    """`name.csv` and `name.parquet` from dict rows, typed by the declared columns."""
-    names = [c[0] for c in columns]
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(names)
-    for r in rows:
-        w.writerow([_cell(r.get(c[0]), c[2]) for c in columns])
-    with atomic_path(out / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
-        fh.write(buf.getvalue())
-    schema = pa.schema([(c[0], _ARROW[c[1]]) for c in columns])
-    arrays = {c[0]: [_typed(r.get(c[0]), c[1], c[2]) for r in rows] for c in columns}
-    table = pa.table(arrays, schema=schema)
-    with atomic_path(out / f"{name}.parquet", "wb") as fh:
-        pq.write_table(table, fh)
-
-
-def evidence_rows(evidence: Iterable[Evidence]) -> list[dict]:
-    return [{k: getattr(ev, k) for k in EVIDENCE_FIELD_NAMES} for ev in evidence]
-
-
-def paper_rows(papers: Iterable[PaperResult]) -> list[dict]:
-    return [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers]
 
 
 def _schema(columns, primary_key=None) -> dict:
@@ -174,20 +147,3 @@ def text_file_name(paper_id: str, suffix: str = ".txt") -> str:
     cleaned = data.decode("utf-8", "ignore").rstrip(" .") or "paper"
     digest = hashlib.sha256(paper_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     return f"{cleaned}~{digest}{suffix}"
-
-
-def write_outputs(out: Path, trials: list[dict], evidence: list[Evidence], papers: list[PaperResult], version: str):
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    texts = out / "texts"
-    texts.mkdir(exist_ok=True)
-    for p in papers:
-        if p.text:
-            with atomic_path(texts / text_file_name(p.paper_id), "w", encoding="utf-8", newline="") as fh:
-                fh.write(p.text)
-    write_table(out, "evidence", EVIDENCE_COLUMNS, evidence_rows(evidence))
-    write_table(out, "papers", PAPER_COLUMNS, paper_rows(papers))
-    write_table(out, "trials", TRIAL_COLUMNS, trials)
-    with atomic_path(out / "datapackage.json", "w", encoding="utf-8") as fh:
-        json.dump(datapackage(version), fh, indent=1)
-        fh.write("\n")

@@ -51,6 +51,27 @@ def _init_worker(max_memory_mb: int) -> None:
     _limit_memory(max_memory_mb)
 
 
+def _process_pool(**kw):
+    """A pebble ProcessPool whose workers are stopped before the pool unlinks its channel locks.
+
+    pebble (5.2) closes the channels, unlinking their named semaphores, and only then stops the
+    workers; a worker that is still starting at that moment (a replacement for one killed on a
+    timeout or the memory cap) fails to open the semaphore and prints a traceback to the run's
+    stderr. Stopping the workers first removes the race."""
+    from pebble import ProcessPool
+
+    class Pool(ProcessPool):
+        def _stop_pool(self):
+            loop = getattr(self, "_pool_manager_loop", None)
+            workers = getattr(getattr(self, "_pool_manager", None), "worker_manager", None)
+            if loop is not None and hasattr(workers, "force_stop_workers"):
+                loop.join()  # no more replacement workers
+                workers.force_stop_workers()
+            super()._stop_pool()
+
+    return Pool(**kw)
+
+
 def _process(path: str, max_bytes: int) -> PaperResult:
     """One paper, in a worker: its result comes back serialized for the cache (`stored`), so the
     run's own process only writes bytes and the workers do all the per-paper work."""
@@ -102,15 +123,13 @@ class LocalEngine:
             return
         import multiprocessing
 
-        from pebble import ProcessPool
-
         # forkserver: workers start from a clean process that has imported the pipeline once,
         # not from a copy of this one (which may hold threads of pyarrow or the progress bar)
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["pipeline.api"])
         max_memory = tasks[0].max_memory_mb
-        with ProcessPool(max_workers=min(self.workers, len(tasks)), initializer=_init_worker,
-                         initargs=(max_memory,), context=ctx) as pool:
+        with _process_pool(max_workers=min(self.workers, len(tasks)), initializer=_init_worker,
+                           initargs=(max_memory,), context=ctx) as pool:
             futures = {pool.schedule(_process, args=(t.path, t.max_bytes), timeout=t.timeout): t for t in tasks}
             from concurrent.futures import as_completed
 
@@ -134,10 +153,8 @@ def _worker_pool(max_memory_mb: int):
         if multiprocessing.current_process().daemon:
             _WORKER_POOL = False
         else:
-            from pebble import ProcessPool
-
-            _WORKER_POOL = ProcessPool(max_workers=1, initializer=_init_worker, initargs=(max_memory_mb,),
-                                       context=multiprocessing.get_context("spawn"))
+            _WORKER_POOL = _process_pool(max_workers=1, initializer=_init_worker, initargs=(max_memory_mb,),
+                                         context=multiprocessing.get_context("spawn"))
     return _WORKER_POOL
 
 

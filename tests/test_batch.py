@@ -183,6 +183,27 @@ def test_paper_over_the_memory_limit_is_an_error_row(tmp_path):
     assert row["message"].startswith("[E120] ran out of memory") or row["message"].startswith("[E109]"), row["message"]
 
 
+def test_workers_are_stopped_before_the_pool_unlinks_its_locks(tmp_path, monkeypatch):
+    """A worker still starting when the pool's named semaphores are unlinked cannot open them
+    and prints a traceback to the run's stderr; the pool must stop its workers first."""
+    import multiprocessing
+
+    from pebble.pool.channel import ChannelMutex
+
+    alive_at_unlink = []
+    unlink = ChannelMutex.unlink
+
+    def watched(self):
+        alive_at_unlink.append([p.pid for p in multiprocessing.active_children() if "pebble" in p.name])
+        return unlink(self)
+
+    monkeypatch.setattr(ChannelMutex, "unlink", watched)
+    # a timed-out paper gets a replacement worker just before the pool closes
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A, "b.txt": PAPER_A + "\n"})
+    run_corpus(corpus, tmp_path / "out", progress=False, workers=2, timeout=0.001)
+    assert alive_at_unlink and all(pids == [] for pids in alive_at_unlink), alive_at_unlink
+
+
 # -- interruption -------------------------------------------------------------------------------
 def _consistent(out: Path) -> dict:
     """The files of one run agree with each other (a mixed or half-written set would not)."""

@@ -29,7 +29,7 @@ from pipeline.schema import EVIDENCE_COLUMNS
 from pipeline.write.tables import arrow_schema, atomic_path
 
 CACHE_DIR = ".cache"
-FORMAT = 2  # bump when the stored layout changes
+FORMAT = 3  # bump when the stored layout changes
 EVIDENCE_SCHEMA = arrow_schema(EVIDENCE_COLUMNS).append(pa.field("data", pa.string()))  # + the dose's data
 # papers.csv fields that belong to the content, not to the file's name or place
 _CONTENT_FIELDS = ("kind", "status", "message", "pages", "chars", "read_with", "sha256", "n_trials", "n_evidence", "warnings", "seconds")
@@ -165,22 +165,38 @@ def table_evidence(table: pa.Table) -> list[Evidence]:
 PAPER_SLOT = "@@paper-id-8f3a1c@@"
 
 
+# stored results are compressed: a paper's evidence repeats each snippet for every value in it,
+# so zstd makes the file (which also travels from the worker to the run) about ten times smaller
+CODEC = "zstd"
+
+
+def _pack(data: bytes) -> bytes:
+    return len(data).to_bytes(8, "little") + pa.compress(data, codec=CODEC, asbytes=True)
+
+
+def _unpack(data: bytes) -> bytes:
+    size = int.from_bytes(data[:8], "little")
+    return pa.decompress(data[8:], decompressed_size=size, codec=CODEC, asbytes=True) if size else b""
+
+
 def result_bytes(result: PaperResult) -> bytes:
-    """A paper's result as the stored file's bytes (made in the worker that extracted it)."""
+    """A paper's result as the stored file's bytes (made in the worker that extracted it): an
+    Arrow IPC file of its evidence (zstd-compressed buffers) whose metadata holds the papers.csv
+    fields, the normalized text and the evidence.csv lines (those two compressed)."""
     from pipeline.write.stream import render_csv
 
     table = evidence_table(result.evidence)
     paper = {k: getattr(result, k) for k in _CONTENT_FIELDS}
-    meta = {b"paper": json.dumps(paper).encode(), b"text": result.text.encode("utf-8")}
+    meta = {b"paper": json.dumps(paper).encode(), b"text": _pack(result.text.encode("utf-8"))}
     # the paper's evidence.csv lines, so an unchanged paper costs a string replace, not a CSV writer
     slotted = table.set_column(table.schema.get_field_index("paper_id"), "paper_id",
                                pa.array([PAPER_SLOT] * table.num_rows, pa.string()))
     lines = render_csv(slotted)
     if lines.count(PAPER_SLOT) == table.num_rows:  # (a text that contains the slot: render per run)
-        meta[b"csv"] = lines.encode("utf-8")
+        meta[b"csv"] = _pack(lines.encode("utf-8"))
     table = table.replace_schema_metadata(meta)
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_file(sink, table.schema) as writer:
+    with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression=CODEC)) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
 
@@ -200,7 +216,7 @@ def read_stored(file: Path, paper_id: str, path: str) -> tuple[PaperResult, pa.T
         table = pa.ipc.open_file(source).read_all()
     meta = table.schema.metadata or {}
     result = PaperResult(paper_id=paper_id, path=path, **json.loads(meta[b"paper"]))
-    result.text = meta.get(b"text", b"").decode("utf-8")
+    result.text = _unpack(meta[b"text"]).decode("utf-8") if b"text" in meta else ""
     table = table.replace_schema_metadata(None)
     i = table.schema.get_field_index("paper_id")
     table = table.set_column(i, "paper_id", pa.array([paper_id] * table.num_rows, pa.string()))
@@ -208,5 +224,5 @@ def read_stored(file: Path, paper_id: str, path: str) -> tuple[PaperResult, pa.T
     if lines is not None:
         from pipeline.write.stream import csv_cell_text
 
-        lines = lines.decode("utf-8").replace(PAPER_SLOT, csv_cell_text(paper_id))
+        lines = _unpack(lines).decode("utf-8").replace(PAPER_SLOT, csv_cell_text(paper_id))
     return result, table, lines

@@ -103,15 +103,21 @@ class PaperLinker:
         self.ref_ids: dict[int, str] = {}
         self.pub_names: dict[str, str] = {}  # surname (lower) -> ref id, for papers without a reference list
         self._snippets: dict[tuple[int, int], str] = {}  # a short segment's snippet (the same for all its values)
+        self._raws: dict[str, str] = {}  # printed value -> with its whitespace runs as single spaces
+        # plain text is one page: every value's page is that page's number (None)
+        self._page = norm.page_numbers[0] if len(norm.page_starts) == 1 else False
 
     # -------------------------------------------------------------- output
     def emit(self, trial_id: str, m: Mention, seg_start: int, seg_end: int, confidence: float | None = None):
         if m.field == "citation":
             return
-        value = m.value
+        raw = self._raws.get(m.raw)
+        if raw is None:
+            raw = self._raws[m.raw] = _SPACES.sub(" ", m.raw).strip()
+        page = self._page if self._page is not False else self.norm.page_at(m.start)
         self.evidence.append(Evidence(
-            trial_id=trial_id, field=m.field, value=value, raw=_SPACES.sub(" ", m.raw).strip(),
-            paper_id=self.paper_id, page=self.norm.page_at(m.start), char_start=m.start, char_end=m.end,
+            trial_id=trial_id, field=m.field, value=m.value, raw=raw,
+            paper_id=self.paper_id, page=page, char_start=m.start, char_end=m.end,
             snippet=self.snippet(seg_start, seg_end, m), extractor=m.extractor,
             confidence=round(min(m.confidence, confidence) if confidence is not None else m.confidence, 3),
             data=m.data,

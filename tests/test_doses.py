@@ -1,11 +1,14 @@
 """Tests for pipeline.extract.doses (example strings are written for the tests, not taken from papers)."""
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract import doses
 from pipeline.extract.doses import DOSE_UNITS, NUMBER_WORDS, combine_doses, find_dose_counts, find_doses
 from pipeline.models import Mention
 
@@ -316,3 +319,195 @@ def test_repeated_and_pathological_inputs():
     for bad in ("a-" * 20000 + "1 million", "1," * 20000, "1 × 10 " * 5000, "on days " + "1, " * 5000):
         assert isinstance(find_doses(bad), list)
         assert isinstance(find_dose_counts(bad), list)
+
+
+# --------------------------------------------------------------------------------------------
+# fast paths: the same results as the plain scans they replace
+# --------------------------------------------------------------------------------------------
+# Each fast path is compared with its reference: the exact prechecks with the regexes they
+# replace, `_quant_matches` with `_QUANT.finditer`, and find_doses / find_dose_counts with the
+# same functions run with every skip turned off (`_reference`).  The strings mix the words the
+# prechecks look for, near misses, and the characters IGNORECASE folds (İ ı ſ K).
+_FAST_FRAGMENTS = (
+    # numbers and powers
+    "2", "10", "15000", "9999", "10000", "1,5", "1,500", ".5", "2.5", "0", " × ", "x", "^", "10^6", "10^{7}", "10(6)",
+    "10e6", "2e6", "10 6", "106", "·", "-", "–", " to ", " and ", "between ", "٣",
+    # scale words, also with folded letters
+    "million", "MILLION", "mıllion", "mİllion", "billions", "thousand", "thouſand", "Mio", "Mio.", "mio", "illion",
+    "one", "three", "Seventeen", "twenty",
+    # units and what follows numbers
+    " cells", "cells", " MSCs", "/kg", " per kg", " mg", "mg", "\tµg", " μg", " ug", " mcg", " mL", " ml", " mm",
+    " m", " u", " particles", " exosomes", "/mL", "/L", " in ", " of saline", " patients", " USD", "$",
+    "seeded at ", "dose of ", "(", ")", ": ", "; ", ", ", ". ",
+    # dose-count words, near misses and folded letters
+    "day", "days", "Day", "week", "weeks", "month", "year", "years", "time", "times", "once", "twice",
+    "thrice", "every", "other", "infusion", "infusions", "İnfusion", "injection", "injections", "dose", "doses",
+    "administ", "administered", "transplant", "transfus", "applicat", "instillation", "implant", "cycle",
+    "cycles", "round", "around", "single", "one-time", "one time", "one-off", "repeated", "given", "received",
+    "treated", "dosed", "treatments", "for", "for ", "over", "during", "FOR", "ſingle", "weeKly", "daily",
+    "weekly", "a", "per", "/", "x ", "on days ", "at weeks ", "0", "3", "7", " ", "\n",
+)
+_FAST_TEXT = st.lists(
+    st.one_of(st.sampled_from(_FAST_FRAGMENTS), st.text(max_size=3)), max_size=40
+).map("".join)
+
+_FAST_TABLE = [
+    "3 x a year for 2 years",  # a frequency and a duration, but no word of _PRECHECK_COUNT
+    "3 times a year for 2 years",
+    "MSCs twice weekly for 4 weeks",
+    "MSCs twice weekly FOR four WEEKS",
+    "MSCs twice weekly for 4 weekends",
+    "every other day for 3 doses",
+    "repeated 3 times",
+    "administered twice",
+    "given 3 x",
+    "a single dose",
+    "a one-time infusion",
+    "a one time infusion",
+    "two ſingle doses",
+    "three İnfusions",
+    "three infusions",
+    "on days 0, 3, and 6",
+    "at weeks 0 and 4",
+    "three thousand cells",
+    "three thouſand cells",  # no digit, no "illion": not read (the precheck is a rule)
+    "3 thouſand cells",
+    "2 mıllion cells/kg",
+    "2 Mio. cells",
+    "two Mio. cells in 3 patients",  # a number word starts the quantity
+    "two thousand cells in 3 patients",
+    "two thouſand cells in 3 patients",
+    "Seventeen million cells",
+    "seventeen mıllion cells",
+    "2 Mio cells",
+    "target dose: 150 million",
+    "5 mg",
+    "5\tµg/kg",
+    "5 μg",
+    "5 ug",
+    "5 mcg",
+    "5 mL",
+    "in 5 mL",
+    "5 mm",
+    "9999 cells",
+    "10000 cells",
+    "10,000 cells",
+    "500,000 cells/kg",
+    "5000000 particles",
+    "1-2 × 10^6 cells/kg",
+    "1 - 2 mg",
+    "between 1 and 2 mg",
+    ".5 mg",
+    "0.5 mg and 2 mL",
+    "2 × 10 6 cells/kg",
+    "mid-dose (2.0 × 10^7)",
+    "$20 million",
+    "no digit here",
+    "1,5 × 10^6 cells",
+    "٣ mg",
+]
+
+
+# One phrase per alternative of the words the dose-count prechecks look for (spelled out here,
+# not taken from the module, so that a word missing there is caught).
+_COUNT_PHRASES = (
+    [f"MSCs were {v} twice" for v in (
+        "repeated administered given injected infused applied delivered transplanted performed received"
+        " implanted treated dosed instilled").split()]
+    + [f"patients got 3 {n}" for n in (
+        "infusions injections doses administrations transplantations transfusions applications instillations"
+        " implantations cycles rounds").split()]
+    + [f"given {q} {f} 4 {d}" for f in ("for", "over", "during")
+       for q, d in (("daily", "days"), ("weekly", "weeks"), ("monthly", "months"), ("every month", "years"))]
+    + [f"given weekly {f} 4 {d}" for f in ("for", "over", "during") for d in (
+        "doses infusions injections administrations cycles treatments").split()]
+    + [f"given on {u} 0 and 7" for u in ("days", "weeks")]
+    + [f"a {w} dose" for w in ("single", "one-time", "one time", "one-off", "one off")]
+)
+
+
+@contextmanager
+def _reference():
+    """find_doses / find_dose_counts with every skip off: all of `_QUANT.finditer`, every unit
+    read, every dose-count pattern run (the exact prechecks stay: they are the rules)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(doses, "_quant_matches", lambda text, folded: list(doses._QUANT.finditer(text)))
+        mp.setattr(doses, "_RE_SMALL_UNIT_START", re.compile(""))
+        mp.setattr(doses, "_has_any", lambda folded, words: True)
+        mp.setattr(doses, "_RE_DURATION", re.compile(""))
+        yield
+
+
+def _rows(ms):
+    return [(m.field, m.value, m.start, m.end, m.raw, m.confidence, m.data) for m in ms]
+
+
+def _assert_fast_paths(text):
+    folded = doses._fold(text)
+    assert len(folded) == len(text)
+    assert doses._may_have_dose(text, folded) == bool(doses._PRECHECK_DOSE.search(text))
+    assert doses._count_precheck(folded) == bool(doses._PRECHECK_COUNT.search(text))
+    fast = doses._quant_matches(text, folded)
+    slow = list(doses._QUANT.finditer(text))
+    assert [(m.span(), m.groupdict()) for m in fast] == [(m.span(), m.groupdict()) for m in slow]
+    got = (_rows(find_doses(text)), _rows(find_dose_counts(text)))
+    with _reference():
+        want = (_rows(find_doses(text)), _rows(find_dose_counts(text)))
+    assert got == want
+
+
+@pytest.mark.parametrize("text", _FAST_TABLE)
+def test_fast_paths_on_boundary_strings(text):
+    _assert_fast_paths(text)
+    _assert_fast_paths(text.upper())
+    _assert_fast_paths("Patients received " + text + ".")
+
+
+@pytest.mark.parametrize("text", _COUNT_PHRASES)
+def test_fast_paths_on_count_phrases(text):
+    with _reference():
+        assert find_dose_counts(text)  # the phrase is a count: the fast path must find it too
+    _assert_fast_paths(text)
+    _assert_fast_paths(text.upper())
+
+
+@pytest.mark.parametrize("word", (
+    "day week month time once twice thrice every infusion injection dose administ transplant transfus"
+    " applicat instillation implant cycle round single illion thousand Mio").split())
+def test_fast_paths_on_precheck_words(word):
+    for text in (f"on {word}, 3", f"on {word.upper()} 3", f"{word[:-1]} 3", f"{word[1:]} 3"):
+        _assert_fast_paths(text)
+
+
+def test_fast_path_table_reaches_both_sides():
+    """The table has strings on both sides of the prechecks: some give results, some do not."""
+    assert find_dose_counts("3 x a year for 2 years") == []
+    with _reference():
+        assert find_dose_counts("3 x a year for 2 years") == []  # the precheck is a rule, kept
+    assert [m.get("count") for m in find_dose_counts("3 times a year for 2 years")] == [6]
+    assert _one("3 thouſand cells") == (3000, 3000, "cells")
+    assert _one("2 Mio. cells") == (2e6, 2e6, "cells")
+    assert _one("5\tµg") == (5, 5, "ug")
+    assert _confident("9999 cells") == [] and _one("10000 cells") == (1e4, 1e4, "cells")
+    assert [m.get("count") for m in find_dose_counts("three İnfusions")] == [3]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_FAST_TEXT)
+def test_fast_paths_equal_reference(text):
+    _assert_fast_paths(text)
+
+
+def test_fold_covers_every_ignorecase_letter():
+    """`_fold` relies on this: besides ASCII, IGNORECASE matches a letter a-z only with the
+    characters of `_FOLD`, and `_fold` maps each to that letter, one character for one."""
+    letter = re.compile("[a-z]", re.I)
+    others = {chr(c) for c in range(0x80, 0x110000) if letter.fullmatch(chr(c))}
+    assert others == {"\u0130", "\u0131", "\u017f", "\u212a"}
+    for c in others:
+        assert re.fullmatch(doses._fold(c), c, re.I)
+        assert doses._fold("x" + c + "y") == "x" + doses._fold(c) + "y"
+    # the words looked for in `_fold(text)`: lower-case letters (and the literal space and hyphen)
+    for words in (doses._PRECHECK_COUNT_WORDS, doses._DAYLIST_WORDS, doses._FREQ_DUR_WORDS, doses._FREQ_DUR_FOR,
+                  doses._TIMES_WORDS, doses._NOUNS_WORDS, doses._SINGLE_WORDS):
+        assert words and all(re.fullmatch("[a-z][a-z -]*", w) for w in words)

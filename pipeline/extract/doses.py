@@ -102,6 +102,23 @@ def word_key(word: str) -> str:
     return word.casefold().replace("\u0131", "i").replace("i\u0307", "i")
 
 
+# `re` with IGNORECASE matches an ASCII letter with exactly four other characters (checked over
+# all code points by a test): İ and ı for i, ſ for s, the Kelvin sign for k.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _fold(text: str) -> str:
+    """Lower-case `text`, one character for one, so that a case-insensitive pattern for a word of
+    ASCII letters can match inside `text` only if the lower-case word is a substring of
+    ``_fold(text)``.  Prechecks use it with `in`, much cheaper than an IGNORECASE alternation scan."""
+    if text.isascii():
+        return text.lower()
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text:
+        # one character for one character: str.lower alone would turn İ into "i" + U+0307
+        text = text.translate(_FOLD)  # (slow, hence only when needed)
+    return text.lower()
+
+
 def _word_or_int(s: str) -> Optional[int]:
     s = word_key(s.strip())
     if s.isdecimal():
@@ -147,7 +164,14 @@ _SCALE = {"million": 6, "millions": 6, "billion": 9, "billions": 9, "thousand": 
 _CONN = re.compile(r"\s*(?:[-–—−~]|to|and|or)\s*", re.I)
 _BETWEEN = re.compile(r"(?:between|from)\s+$", re.I)
 
-_PRECHECK_DOSE = re.compile(r"\d|illion", re.I)
+_PRECHECK_DOSE = re.compile(r"\d|illion", re.I)  # find_doses runs `_may_have_dose`, the same test
+_DIGIT = re.compile(r"\d")
+
+# Fast path of `_QUANT.finditer` (see `_quant_matches`).  Without a scale word in the string the
+# `m3` branch (which ends in `sc`) cannot match, and every other branch starts with `\d` or with
+# `.` (`\.\d+`) right after `(?<![\w.,^/·])`: these are the only places a match can begin.
+# The character class comes first so that `re` skips to candidates in C.
+_QUANT_START = re.compile(r"[\d.](?<![\w.,^/·][\d.])")
 
 
 class _Q:
@@ -160,9 +184,10 @@ class _Q:
 
 def _mant(s: str) -> Optional[str]:
     """Mantissa text -> a float literal ("1,138" -> "1138", "2,5" -> "2.5", "two" -> "2")."""
-    w = NUMBER_WORDS.get(word_key(s))
-    if w is not None:
-        return str(w)
+    if s.isalpha():  # (a digit string cannot be a number word: skip the lookup)
+        w = NUMBER_WORDS.get(word_key(s))
+        if w is not None:
+            return str(w)
     s = s.replace("·", ".")
     if "," in s:
         head, _, tail = s.rpartition(",")
@@ -173,6 +198,12 @@ def _mant(s: str) -> Optional[str]:
 def _parse_quant(m: re.Match) -> Optional[_Q]:
     g = m.group
     try:
+        if m.lastgroup == "m4":
+            # the plain-number branch, the most common one; it has no other group, so the tests
+            # below would all find None until `m4` (re clears the groups of failed branches)
+            mant = _mant(g("m4"))
+            v = float(mant)
+            return _Q(m.start(), m.end(), v, v, mant, 0, "plain", False)
         if g("m1") is not None:
             mant = _mant(g("m1"))
             e = next((g(n) for n in _A_EXP if g(n) is not None), None)
@@ -210,8 +241,35 @@ def _parse_quant(m: re.Match) -> Optional[_Q]:
     return None
 
 
-def _quantities(text: str) -> list[_Q]:
-    qs = [q for q in map(_parse_quant, _QUANT.finditer(text)) if q is not None]
+def _may_have_dose(text: str, folded: str) -> bool:
+    """``bool(_PRECHECK_DOSE.search(text))`` (`folded` is ``_fold(text)``), in two cheap scans."""
+    return "illion" in folded or _DIGIT.search(text) is not None
+
+
+def _quant_matches(text: str, folded: str) -> list[re.Match]:
+    """``list(_QUANT.finditer(text))``; `folded` is ``_fold(text)``."""
+    if "illion" in folded or "thousand" in folded or "Mio" in text:
+        return list(_QUANT.finditer(text))  # rare: number words may start a match
+    # finditer tries each position from the end of the last match on; a match can only begin at a
+    # `_QUANT_START` position, so trying those alone gives the same matches.  `match(text, p)`
+    # sees the text before p for the lookbehinds.
+    out = []
+    end = 0
+    match = _QUANT.match
+    for c in _QUANT_START.finditer(text):
+        p = c.start()
+        if p >= end:
+            m = match(text, p)
+            if m is not None:
+                out.append(m)
+                end = m.end()  # never empty: every branch consumes a digit
+    return out
+
+
+def _quantities(text: str, folded: Optional[str] = None) -> list[_Q]:
+    if folded is None:
+        folded = _fold(text)
+    qs = [q for q in map(_parse_quant, _quant_matches(text, folded)) if q is not None]
     out: list[_Q] = []
     i = 0
     while i < len(qs):
@@ -323,6 +381,11 @@ _RE_INVITRO_AFTER = re.compile(
 
 _SKIP = "skip"
 
+# `_unit_after` gives a plain number below 10^4 a unit only through `_RE_MASS` or `_RE_ML` (after a
+# cell word it needs >= 10^4, after a particle word >= 10^6), and both of these patterns start with
+# spaces/tabs and then µ, μ, u or m.
+_RE_SMALL_UNIT_START = re.compile(r"[ \t]*[µμum]")
+
 
 def _unit_after(text: str, q: _Q):
     """(unit, end, confidence) for the unit after `q`; _SKIP for a density/concentration; None."""
@@ -404,16 +467,23 @@ def _mention(text: str, start: int, end: int, low: float, high: float, unit: str
 
 def find_doses(text: str) -> list[Mention]:
     """Every dose per administration printed in `text` (one Mention per number or range)."""
-    if not text or not _PRECHECK_DOSE.search(text):
+    if not text:
+        return []
+    folded = _fold(text)
+    if not _may_have_dose(text, folded):
         return []
     found: list[tuple[int, int, float, float, str, float]] = []  # start, end, low, high, unit, conf
     pending: list[_Q] = []
-    for q in _quantities(text):
+    for q in _quantities(text, folded):
+        # All tests below are pure, so their order is free: the unit first, because a plain
+        # number without unit (most numbers) is dropped whatever the money tests say.
+        if q.kind == "plain" and q.low < 1e4 and not _RE_SMALL_UNIT_START.match(text, q.end):
+            continue  # no unit possible (see _RE_SMALL_UNIT_START)
+        res = _unit_after(text, q)
+        if res is _SKIP or (res is None and q.kind == "plain"):
+            continue
         before = text[max(0, q.start - 45):q.start]
         if _RE_MONEY_BEFORE.search(before) or _RE_MONEY_AFTER.match(text, q.end):
-            continue
-        res = _unit_after(text, q)
-        if res is _SKIP:
             continue
         if res is not None and res[0] in ("cells", "cells/kg", "particles") and (
             _RE_INVITRO_BEFORE.search(before) or _RE_INVITRO_AFTER.match(text, res[1])
@@ -506,12 +576,33 @@ _PRECHECK_COUNT = re.compile(
     r"|transfus|applicat|instillation|implant|cycle|round|single",
     re.I,
 )
+_PRECHECK_COUNT_WORDS = tuple(_PRECHECK_COUNT.pattern.split("|"))
+
+
+def _count_precheck(folded: str) -> bool:
+    """``bool(_PRECHECK_COUNT.search(text))`` for ``folded = _fold(text)`` (see `_fold`).  It must be
+    exact, not only necessary: it is a rule ("3 x a year for 2 years" has no word of it and gives no
+    count), so it is kept apart from `_has_any`, which tests switch off."""
+    for w in _PRECHECK_COUNT_WORDS:
+        if w in folded:
+            return True
+    return False
+
+
+def _has_any(folded: str, words: tuple[str, ...]) -> bool:
+    """Whether `folded` (``_fold(text)``) contains one of `words`: the prechecks of the patterns below."""
+    for w in words:
+        if w in folded:
+            return True
+    return False
+
 
 _RE_DAYLIST = re.compile(
     r"\b(?:on|at)\s+(?:study\s+)?(?P<u>days?|weeks?)\s+[+-]?\d{1,3}(?!\d|\.\d)"
     r"(?P<rest>(?:\s*(?:,\s*(?:and\s+|&\s*)?|(?:,\s*)?(?:and|&)\s+)(?:(?:day|week)\s+)?[+-]?\d{1,3}(?!\d|\.\d))+)",
     re.I,
 )
+_DAYLIST_WORDS = ("day", "week")  # every `_RE_DAYLIST` match has one (in group u)
 _RE_DIGITS = re.compile(r"\d{1,3}")
 _RE_ASSESS_BEFORE = re.compile(
     r"(?:assess|evaluat|measur|follow|visit|collect|sampl|examin|monitor|outcome|endpoint|record"
@@ -525,6 +616,11 @@ _GAPW = (
     r"|orally|intra-?articular(?:ly)?|infusions?|injections?|administrations?|doses?|dosing|treatment"
     r"|applied|given|administered|injected|infused|instilled|each|and|of|MSCs?|cells|exosomes?|drops?)"
 )
+_DURATION = (
+    r"(?:for|over|during)\s+(?:a\s+(?:total|period)\s+of\s+|up\s+to\s+|another\s+)?"
+    rf"(?P<dn>{_N})\s+(?:consecutive\s+|successive\s+|additional\s+|more\s+|further\s+)?"
+    r"(?P<du>days?|weeks?|months?|years?|doses|infusions|injections|administrations|cycles|treatments)\b"
+)
 _RE_FREQ_DUR = re.compile(
     r"(?:"
     rf"(?P<f1n>{_N}|\bonce\b|\btwice\b|\bthrice\b)(?P<tx>\s*(?:times?|x|×))?\s*(?:a|an|per|each|every|/)\s*(?P<f1p>day|week|month|year|wk|d)\b"
@@ -533,17 +629,24 @@ _RE_FREQ_DUR = re.compile(
     rf"|\bevery\s+(?:(?P<f4n>other|second|third|{_N})\s+)?(?P<f4p>day|week|month|year)s?\b"
     r")"
     rf"(?:\s*,?\s*{_GAPW}){{0,3}}\s*,?\s*"
-    r"(?:for|over|during)\s+(?:a\s+(?:total|period)\s+of\s+|up\s+to\s+|another\s+)?"
-    rf"(?P<dn>{_N})\s+(?:consecutive\s+|successive\s+|additional\s+|more\s+|further\s+)?"
-    r"(?P<du>days?|weeks?|months?|years?|doses|infusions|injections|administrations|cycles|treatments)\b",
+    + _DURATION,
     re.I,
 )
+# Prechecks for `_RE_FREQ_DUR`: every match has one word of each tuple (the group du and
+# `for|over|during`), and it ends with a match of `_RE_DURATION` (a rarer phrase that is much
+# faster to search for than the frequencies at the start).
+_FREQ_DUR_WORDS = ("day", "week", "month", "year", "doses", "infusions", "injections", "administrations",
+                   "cycles", "treatments")
+_FREQ_DUR_FOR = ("for", "over", "during")
+_RE_DURATION = re.compile(_DURATION, re.I)
 _RE_TIMES = re.compile(
     r"\b(?P<v>repeated|administered|given|injected|infused|applied|delivered|transplanted|performed|received"
     r"|implanted|treated|dosed|instilled)\b(?:\s+(?!(?:for|than|more|less|about|after|before|at|on|in)\b)[A-Za-z-]+){0,3}?"
     rf"\s+(?:(?P<n>{_N})\s+(?:times|x)\b|(?P<t>once|twice|thrice)\b)",
     re.I,
 )
+_TIMES_WORDS = ("repeated", "administered", "given", "injected", "infused", "applied", "delivered",
+                "transplanted", "performed", "received", "implanted", "treated", "dosed", "instilled")  # group v
 _RE_FREQ_AFTER = re.compile(
     r"\s*(?:a|an|per|each|every|/|daily|weekly|monthly|yearly|higher|lower|more|less|greater|as|the)\b", re.I
 )
@@ -554,12 +657,15 @@ _RE_NOUNS = re.compile(
     r"|instillations?|implantations?|cycles?|rounds?)\b",
     re.I,
 )
+_NOUNS_WORDS = ("infusion", "injection", "dose", "administration", "transplantation", "transfusion",
+                "application", "instillation", "implantation", "cycle", "round")  # group noun
 _RE_SINGLE = re.compile(
     r"\b(?:(?:a|one)\s+)?(?:single|one[- ]time|one[- ]off)[\s-]+(?:[a-z][\w-]*\s+){0,2}?"
     r"(?:dose|infusion|injection|administration|application|transplantation|transfusion|instillation"
     r"|implantation|course|bolus)s?\b",
     re.I,
 )
+_SINGLE_WORDS = ("single", "one-time", "one time", "one-off", "one off")  # single|one[- ]time|one[- ]off
 _STOP = frozenset(
     "of the these those and or to per in with more less fewer than other a an patients participants"
     " subjects people each every additional further weeks days months years".split()
@@ -653,16 +759,22 @@ def _freq_count(m: re.Match) -> Optional[tuple[int, float]]:
 
 def find_dose_counts(text: str) -> list[Mention]:
     """Administrations per patient stated in `text` (e.g. "twice weekly for 4 weeks" -> 8)."""
-    if not text or not _PRECHECK_COUNT.search(text):
+    if not text:
+        return []
+    folded = _fold(text)
+    if not _count_precheck(folded):
         return []
     cands: list[tuple[int, int, int, int, float]] = []  # priority, start, end, count, conf
 
-    for m in _RE_FREQ_DUR.finditer(text):
-        r = _freq_count(m)
-        if r:
-            cands.append((4, m.start(), m.end(), r[0], r[1]))
+    # Each pattern runs only when `folded` has the words that every one of its matches contains
+    # (a pattern without a match gives no candidate).
+    if _has_any(folded, _FREQ_DUR_WORDS) and _has_any(folded, _FREQ_DUR_FOR) and _RE_DURATION.search(text):
+        for m in _RE_FREQ_DUR.finditer(text):
+            r = _freq_count(m)
+            if r:
+                cands.append((4, m.start(), m.end(), r[0], r[1]))
 
-    for m in _RE_DAYLIST.finditer(text):
+    for m in (_RE_DAYLIST.finditer(text) if _has_any(folded, _DAYLIST_WORDS) else ()):
         if _RE_ASSESS_BEFORE.search(text, max(0, m.start() - 60), m.start()):
             continue
         if _RE_ASSESS_AFTER.match(text, m.end()):
@@ -670,7 +782,7 @@ def find_dose_counts(text: str) -> list[Mention]:
         n = 1 + len(_RE_DIGITS.findall(m.group("rest")))
         cands.append((3, m.start(), m.end(), n, 1.0))
 
-    for m in _RE_TIMES.finditer(text):
+    for m in (_RE_TIMES.finditer(text) if _has_any(folded, _TIMES_WORDS) else ()):
         if m.group("v").lower() == "repeated":
             if _RE_FREQ_AFTER_REPEATED.match(text, m.end()):
                 continue
@@ -680,10 +792,10 @@ def find_dose_counts(text: str) -> list[Mention]:
         if n and n <= 50:
             cands.append((2, m.start(), m.end(), n, 0.9))
 
-    for m in _RE_SINGLE.finditer(text):
+    for m in (_RE_SINGLE.finditer(text) if _has_any(folded, _SINGLE_WORDS) else ()):
         cands.append((2, m.start(), m.end(), 1, 1.0))
 
-    for m in _RE_NOUNS.finditer(text):
+    for m in (_RE_NOUNS.finditer(text) if _has_any(folded, _NOUNS_WORDS) else ()):
         n = _word_or_int(m.group("n"))
         if not n or n > 50:
             continue

@@ -1,5 +1,9 @@
 import pytest
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from pipeline.extract import citations, fields
 from pipeline.extract.citations import parse_references, publication_id
 from pipeline.extract.fields import find_acronyms, find_enrollment, find_start_dates, find_status
 
@@ -92,3 +96,190 @@ def test_reference_list_and_publication_ids():
     assert publication_id("Le Blanc", "2005") == "ref:le-blanc-2005"
     assert publication_id("von Bonin", "2009") == "ref:von-bonin-2009"
     assert publication_id("Müller", "2010") == "ref:muller-2010"
+
+
+# ---------------------------------------------------------------- prechecks (fast paths)
+# Each finder returns [] at once when its text lacks a word every match needs (see "prechecks" in
+# pipeline/extract/fields.py). These tests compare each finder with its plain path (the pattern run
+# on every text) on cases at the edge of its precheck; the positive cases must find something, so a
+# precheck that skips too much fails them.
+
+
+_ALL_CHARS = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+
+
+def test_fold_case_keeps_offsets_and_folds_every_case_variant_of_an_ascii_letter():
+    folded = fields.fold_case(_ALL_CHARS)
+    assert len(folded) == len(_ALL_CHARS)
+    others = set()
+    for letter in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        for m in regex.finditer(letter, _ALL_CHARS, regex.I):
+            assert folded[m.start()] == letter.lower(), (letter, hex(ord(m.group())))
+            if not m.group().isascii():
+                others.add(m.group())
+    assert others == {"\u0130", "\u0131", "\u017f", "\u212a"}  # what fold_case's docstring names
+    assert fields.fold_case("İſıK x") == "isik x" and fields.fold_case("AB") == "ab"
+
+
+def test_str_isspace_holds_for_every_regex_space():
+    # _may_name_people reads a space before 'men' with str.isspace
+    assert all(c.isspace() for c in regex.findall(r"\s", _ALL_CHARS))
+
+
+PEOPLE_CASES = [
+    ("enrolled 12 patİents", True),  # İ is i to the pattern: the precheck must see "patients"
+    ("Twelve ſubjects were treated", True),
+    ("12 men were enrolled", True),
+    ("12\u00a0men and 3\u2003women", True),
+    ("in the treatment arm, 12\nmen", True),  # 'men' inside a word first, then after a space
+    ("after recruitment, 12 men", True),
+    ("12 MEN", True),
+    ("12-men", False),
+    ("men: 12", False),
+    ("12 treatments", False),
+    ("12\x1cmen", False),  # str.isspace but not regex's \s: the precheck passes, the pattern does not match
+    ("twelve", False),
+    ("", False),
+]
+
+
+@pytest.mark.parametrize("text, found", PEOPLE_CASES + [(f"we enrolled 12 {w}", True) for w in fields._PEOPLE_WORDS]
+                         + [(f"Twelve {w.upper()} were included", True) for w in fields._PEOPLE_WORDS])
+def test_enrollment_precheck(text, found):
+    plain = fields._enrollment(text)
+    assert fields.find_enrollment(text) == plain
+    assert bool(plain) == found
+
+
+STATUS_CASES = [
+    ("the trial was terminated early", True),
+    ("it has been Suspended", True),
+    ("trials in recruiting status", True),
+    # the pattern matches these, but the status table has no such spelling: nothing either way
+    ("the trial was termİnated early", False),
+    ("it has been ſuſpended", False),
+    ("Not Yet Recruiting", False),  # the table's keys have no spaces ("notyetrecruiting")
+    ("Withdrawn? It was WITHDRAWN", True),
+    ("a completed, randomized trial", True),
+    ("they are still recruiting", True),
+    ("it was complete", False),
+    ("recruitment is ongoing", False),
+    ("the study is running", False),
+]
+
+
+@pytest.mark.parametrize("text, found", STATUS_CASES + [(f"the trial was {w}", True) for w in ("completed", "terminated", "withdrawn", "suspended")]
+                         + [("they are recruiting", True), ("it was COMPLETED", True)])
+def test_status_precheck(text, found):
+    plain = fields._status_in_sentence(text)
+    assert fields.find_status(text) == plain
+    assert bool(plain) == found
+
+
+DATE_CASES = [
+    ("The trial ſtarted in March 2019.", True, True),
+    ("It STARTED in 2019-03", True, True),
+    ("it was inİtiated in Jan 1999", True, True),
+    ("began in Sep. 2001", True, True),
+    ("commenced: December, 2015", True, True),
+    ("started in March 2118", False, False),  # no year starting 19 or 20
+    ("started in March 1899", False, False),
+    ("In March 2019 it was published", False, True),  # a date, no start word: only in a table
+    ("2019-03", False, True),
+    ("Mar 2020 to Jun 2021", False, True),
+]
+
+
+@pytest.mark.parametrize("text, in_sentence, in_table", DATE_CASES + [
+    (f"it {w} in March 2019", True, True)
+    for w in ("start", "started", "starting", "began", "begun", "initiated", "commenced", "launched", "LAUNCHED")
+])
+def test_start_date_precheck(text, in_sentence, in_table):
+    for table, found in ((False, in_sentence), (True, in_table)):
+        plain = fields._start_dates(text, table)
+        assert fields.find_start_dates(text, in_table=table) == plain
+        assert bool(plain) == found
+
+
+ACRONYM_CASES = [
+    ("a trial named ORBIT enrolled", True),
+    ("it is known as\nREPAIR-HF here", True),
+    ("the acronymed CARDIA-X trial", True),
+    ("a trial, named after its founder", False),
+    ("PERISCOPE (cells in hearts, NCT01234567)", True),
+    ("KNEESTEM (ISRCTN12345678) is a trial", True),
+    ("KNEESTEM NCT01234567 without a parenthesis", False),
+    ("KNEESTEM (nct01234567)", False),  # the patterns are case-sensitive
+    ("a trial NAMED ORBIT", False),
+]
+
+
+@pytest.mark.parametrize("text, found", ACRONYM_CASES + [
+    (f"a trial {w} ORBIT", True) for w in ("named", "called", "termed", "dubbed", "acronym", "acronymed", "known as")
+])
+def test_acronym_precheck(text, found):
+    plain = fields._acronyms(text, False, fields._SENTENCE_ACRONYMS)
+    assert fields.find_acronyms(text) == plain
+    assert bool(plain) == found
+
+
+# Fragments near the prechecks' edges, glued at random; a letter may be swapped for a character the
+# case-insensitive patterns also match (İ, ı, ſ, the Kelvin sign).
+_FRAGMENTS = [
+    "12", "2019", "1999", "20", "19", "Twenty-one", "eighteen", "one hundred and", "patients", "patİents", "men", "MEN",
+    "women", "treatment", "children", "ſubjects", "people", "were", "was", "is", "are", "has been", "not yet", "now",
+    "currently", "completed", "Completed", "terminated", "withdrawn", "suspended", "recruiting", "in", "status", "study",
+    "trial", "started", "STARTED", "began", "begun", "initiated", "commenced", "launched", "March", "Sep.", "ſept",
+    "2020-03", "2019/12", "named", "called", "known as", "acronym", "the", "ORBIT", "CARDIO-X", "(", ")",
+    "NCT01234567", "ISRCTN12345678", "of", "n =", " ", " ", "\u00a0", "\n", "\x1c", ",", ".", "-", "/",
+]
+_SWAPS = {"i": "İ", "I": "ı", "s": "ſ", "k": "\u212a", "K": "\u212a"}
+
+
+def _text(parts, swap_at):
+    text = "".join(parts)
+    spots = [i for i, c in enumerate(text) if c in _SWAPS]
+    for k in swap_at:
+        if spots:
+            i = spots[k % len(spots)]
+            text = text[:i] + _SWAPS.get(text[i], text[i]) + text[i + 1:]
+    return text
+
+
+_PIECES = st.tuples(st.sampled_from(_FRAGMENTS), st.sampled_from([" ", " ", " ", "", "\n", ", "])).map("".join)
+TEXTS = st.builds(_text, st.lists(_PIECES, max_size=20), st.lists(st.integers(0, 99), max_size=2))
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_finders_equal_their_plain_paths(text):
+    assert fields.find_enrollment(text) == fields._enrollment(text)
+    assert fields.find_status(text) == fields._status_in_sentence(text)
+    assert fields.find_start_dates(text) == fields._start_dates(text, False)
+    assert fields.find_start_dates(text, in_table=True) == fields._start_dates(text, True)
+    assert fields.find_acronyms(text) == fields._acronyms(text, False, fields._SENTENCE_ACRONYMS)
+
+
+# find_bracket_citations returns [] without a "[" (every match of its pattern starts with one)
+def plain_bracket_citations(text):
+    out = []
+    for m in citations._BRACKET.finditer(text):
+        nums = tuple(int(x) for x in regex.findall(r"[0-9]+", m.group("body")))
+        out.append((m.start(), m.end(), nums, len(nums) == 1))
+    return out
+
+
+@pytest.mark.parametrize("text, found", [
+    ("as shown [12].", True), ("[73-76] and [87, 88]", True), ("[1\u2013\n3]", True), ("[1]", True),
+    ("(12)", False), ("[a]", False), ("12]", False), ("[", False), ("", False), ("[\U00011f51]", False),
+])
+def test_bracket_citation_precheck(text, found):
+    plain = plain_bracket_citations(text)
+    assert citations.find_bracket_citations(text) == plain
+    assert bool(plain) == found
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", "12", "3", ",", "-", "\u2013", " ", "\n", "a", "(", ")"]), max_size=16).map("".join))
+def test_bracket_citations_equal_their_plain_path(text):
+    assert citations.find_bracket_citations(text) == plain_bracket_citations(text)

@@ -1,6 +1,10 @@
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from pipeline.extract import phases
 from pipeline.extract.phases import find_bare_phases, find_phases
+from pipeline.models import Mention
 
 
 @pytest.mark.parametrize(
@@ -48,3 +52,95 @@ def test_bare_phase_cells(text, codes):
 )
 def test_not_a_trial_phase(text):
     assert find_phases(text) == []
+
+
+# ---------------------------------------------------------------- prechecks (fast paths)
+# find_phases skips _FUTURE when the text lacks all of its words, starts _PHASE_WORD's scan at the
+# first "early" or "phase", and skips _NA without "not", "n/a" or "na". The reference below runs the
+# same patterns without any of that (as the code did before the prechecks).
+
+
+def plain_find_phases(text, bare=False):
+    out = []
+    if "phase" in text.lower():
+        if not bare and phases._FUTURE.search(text):
+            return []
+        for m in phases._PHASE_WORD.finditer(text):
+            out.extend(phases._mentions(m, text, "phases", 1.0))
+    if bare:
+        for m in phases._NA.finditer(text):
+            if m.group(0) not in ("NA", "na"):
+                out.append(Mention("phase", "NA", m.start(), m.end(), m.group(0), "phases", 0.9))
+    return out
+
+
+def plain_find_bare_phases(text):
+    out = plain_find_phases(text, bare=True)
+    if out:
+        return out
+    for m in phases._BARE.finditer(text):
+        out.extend(phases._mentions(m, text, "phases", 0.8))
+    return out
+
+
+FUTURE_SENTENCES = [
+    "a phase III trial is needed", "phase 3 trials are necessary", "a phase II trial is warranted",
+    "a phase 2 study is required", "future phase 3 trials", "a planned phase 2 trial", "we plan to run a phase 3 trial",
+    "looking to a phase 3 trial", "a phase 3 trial will be conducted", "a phase 3 trial would be useful",
+    "phase 3 trials should be done", "IS NEEDED: a Phase 3 trial",
+    "a phase 2 study is requİred",  # İ is i to the case-insensitive pattern
+    "phase 3 trials ſhould be done", "a phase 3 trial is necesſary", "loo\u212aing to a phase 3 trial",
+]
+
+
+@pytest.mark.parametrize("text", FUTURE_SENTENCES)
+def test_future_precheck(text):
+    assert phases._PHASE_WORD.search(text)  # a phase is there: only _FUTURE keeps it out
+    assert plain_find_phases(text) == find_phases(text) == []
+
+
+PHASE_CASES = [
+    ("early phase I and phase 2", True), ("EARLY-phase 1", True), ("early results of a phase 2 trial", True),
+    ("a phase 1 and an early phase 2", True), ("Phase 1/2a", True), ("pHaSe ii", True),
+    ("-phase 2", False),  # the look-behind reads the hyphen before the scan's start
+    ("xphase 2 and subphase 1", False), ("a phaſe 2 trial", False),  # no "phase" in text.lower()
+    ("the early phase of the disease", False), ("phase contrast", False),
+]
+
+
+@pytest.mark.parametrize("text, found", PHASE_CASES)
+def test_phase_word_scan_start(text, found):
+    for bare in (False, True):
+        plain = plain_find_phases(text, bare)
+        assert find_phases(text, bare) == plain
+        assert bool(plain) == found
+
+
+NA_CASES = [
+    ("Not applicable", True), ("NOT  APPLICABLE", True), ("not\napplicable", True), ("N/A", True), ("n/a", True),
+    ("Na", True), ("nA", True), ("Phase 2 | N/A", True),
+    ("NA", False), ("na", False), ("NAN", False), ("N/A/B", False), ("n / a", False), ("", False),
+]
+
+
+@pytest.mark.parametrize("text, found", NA_CASES)
+def test_na_precheck(text, found):
+    plain = plain_find_phases(text, bare=True)
+    assert find_phases(text, bare=True) == plain
+    assert find_bare_phases(text) == plain_find_bare_phases(text)
+    assert any(m.value == "NA" for m in plain) == found
+
+
+_FRAGMENTS = [
+    "phase", "Phase", "PHASE", "phaſe", "early", "Early", "I", "II", "ıı", "III", "IV", "1", "2", "3", "4", "0", "a", "b",
+    "/", "-", "–", "and", "or", "to", "&", ",", " ", "", "\n", "needed", "requİred", "ſhould be", "plan to",
+    "would be", "future", "trial", "chronic", "N/A", "n/a", "NA", "Na", "not applicable", "x", "(", ")",
+]
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_FRAGMENTS), st.sampled_from([" ", "", "-", "\n"])).map("".join), max_size=14).map("".join))
+def test_phases_equal_their_plain_paths(text):
+    assert find_phases(text) == plain_find_phases(text)
+    assert find_phases(text, bare=True) == plain_find_phases(text, bare=True)
+    assert find_bare_phases(text) == plain_find_bare_phases(text)

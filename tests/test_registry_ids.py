@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract import registry_ids as _rid
 from pipeline.extract.registry_ids import (
     FORMATS,
     REGISTRY_CODES,
@@ -390,3 +391,78 @@ def test_paper_003_every_printed_nct_is_found():
     printed = set(re.findall(r"NCT\d{8}", text))
     assert printed
     assert printed <= _corpus_ids("003_b7d85293f6f733d7.txt")
+
+
+# --------------------------------------------------------------------------------------------------
+# 6. Prechecks: `_scan` skips a text (or a format) whose precheck fails; the plain path runs every
+#    format whose trigger is in the text (every untriggered format always), as before the prechecks.
+# --------------------------------------------------------------------------------------------------
+
+
+def _plain_scan(text, use_context=True):
+    lower = text.lower()
+    run = tuple(not f.triggers or any(t in lower for t in f.triggers) for f in FORMATS)
+    return _rid._apply_formats(text, lower, use_context, run)
+
+
+PRECHECK_CASES = [
+    # one case per precheck: an untriggered format with its prefix, the EU year, each trigger part
+    ("NTR1234", True), ("NL9229", True), ("Dutch trial register NL 9229", True), ("NL-OMON12345", True),
+    ("RBR-6s9t4q", True), ("PER-123-45", True), ("code 2012-003741-15", True), ("2023-503456-21-00", True),
+    ("EudraCT 2012\u2013003,741-\n15", True), ("EudraCT 2012 \n003741-15", True), ("nct04288102", True),
+    ("IRCT201101185620N1", True), ("CTRI/2019/03/017987", True), ("KCT0001234", True), ("DRKS00012345", True),
+    ("UMIN000012345", True), ("RPCEC00000123", True), ("jRCTs031180164", True), ("ISRCTN13837944", True),
+    # near misses
+    ("ntr1234 and nl9229 and rbr-6s9t4q and per-123-45", False),  # those prefixes are case-sensitive
+    ("NCT0428810", False), ("in 2012-03 and 2013-0037", False), ("EudraCT 2012 003741 15", False),
+    ("NCT\uff10\uff14\uff12\uff18\uff18\uff11\uff10\uff12", False),  # full-width digits are not [0-9]
+    ("CTR\u0130/2019/03/017987", False),  # "ctri" is in its lower(), but CTRI is ASCII-only
+    ("\u212aCT0001234", False), ("", False), ("no digits, NCT, RBR, NL, PER", False),
+]
+
+
+@pytest.mark.parametrize("text, found", PRECHECK_CASES)
+def test_prechecks(text, found):
+    for use_context in (True, False):
+        plain = _plain_scan(text, use_context)
+        assert _rid._scan(text, use_context) == plain
+    assert bool(_plain_scan(text)) == found
+
+
+@pytest.mark.parametrize("text", [v[0] for v in VARIANTS] + NEGATIVES)
+def test_prechecks_on_the_examples(text):
+    assert _rid._scan(text) == _plain_scan(text)
+
+
+def test_a_format_without_a_precheck_is_refused():
+    IdFormat = _rid.IdFormat
+    untriggered = IdFormat("x", re.compile(r"XY(?<!\wXY)\d+", re.ASCII), "XY{0}", re.compile(r"XY\d+"))
+    with pytest.raises(ValueError):
+        _rid._prechecks((untriggered,))
+    case_insensitive = IdFormat("x", re.compile(r"NTR(?<!\wNTR)\d+", re.ASCII | re.I), "NTR{0}", re.compile(r"NTR\d+"))
+    with pytest.raises(ValueError):
+        _rid._prechecks((case_insensitive,))
+    odd_trigger = IdFormat("x", re.compile(r"ABC\d+", re.ASCII | re.I), "ABC{0}", re.compile(r"ABC\d+"), triggers=("abc",))
+    with pytest.raises(ValueError):
+        _rid._prechecks((odd_trigger,))
+    assert _rid._prechecks(FORMATS) == _rid._PREFIX_OF
+
+
+def _with_dotted_i(parts, k):
+    """The fragments glued, every third example with one character made "İ" (its lower() is "i̇")."""
+    text = "".join(parts)
+    if text and k % 3 == 0:
+        i = k % len(text)
+        text = text[:i] + "\u0130" + text[i + 1:]
+    return text
+
+
+_MORE = ["ntr", "nl", "rbr-", "per-", "2023", "503456", "\uff10", "\u212a"]
+_SWAPPED = st.builds(_with_dotted_i, st.lists(st.sampled_from(_FRAGMENTS + _MORE), max_size=25), st.integers(0, 99))
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_SWAPPED)
+def test_scan_equals_its_plain_path(text):
+    assert _rid._scan(text) == _plain_scan(text)
+    assert _rid._scan(text, use_context=False) == _plain_scan(text, use_context=False)

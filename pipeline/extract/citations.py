@@ -102,13 +102,16 @@ def find_citation_anchors(text: str) -> list[Mention]:
 
 
 _BRACKET = regex.compile(r"\[(?P<body>[0-9]{1,4}(?:\s*[,–-]\s*[0-9]{1,4})*)\]")
+_NUMBER = regex.compile(r"[0-9]+")
 
 
 def find_bracket_citations(text: str) -> list[tuple[int, int, tuple[int, ...], bool]]:
     """Bracketed citations: (start, end, numbers, is_single). `[73-76]` and `[87,88]` are not single."""
     out = []
+    if "[" not in text:  # _BRACKET starts with "[": most sentences cite nothing
+        return out
     for m in _BRACKET.finditer(text):
         body = m.group("body")
-        nums = tuple(int(x) for x in regex.findall(r"[0-9]+", body))
+        nums = tuple(int(x) for x in _NUMBER.findall(body))
         out.append((m.start(), m.end(), nums, len(nums) == 1))
     return out

@@ -11,6 +11,39 @@ from pipeline.extract.doses import word_key
 from pipeline.extract.vocab_match import matcher
 from pipeline.models import Mention
 
+
+# ---------------------------------------------------------------- prechecks
+# The finders run on every sentence and most sentences hold none of these values, so each finder
+# first asks whether the text holds a word that every match of its pattern contains (plain substring
+# tests, far cheaper than running a `regex` pattern) and returns [] at once if not. A precheck only
+# ever skips texts its pattern cannot match; tests/test_fields.py tests each one against the pattern.
+
+
+def fold_case(text: str) -> str:
+    """`text` lower-cased with the same offsets, where every character that a case-insensitive `regex`
+    pattern matches for an ASCII letter is that letter in lower case.
+
+    Under IGNORECASE `regex` also matches `İ` for i, `ı` for I, `ſ` for s and the Kelvin sign for k
+    (tests/test_fields.py checks this over all of Unicode). `str.lower` turns the Kelvin sign into k and
+    keeps each other character one character except `İ` ("i" + a combining dot), replaced first; `ſ`
+    and `ı`, which it keeps, are replaced after. So a case-insensitive match of an ASCII word in
+    `text` is that word, lower-cased, at the same offsets in `fold_case(text)`.
+    """
+    if text.isascii():
+        return text.lower()
+    if "\u0130" in text:
+        text = text.replace("\u0130", "i")
+    return text.lower().replace("\u017f", "s").replace("\u0131", "i")
+
+
+def has_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether one of `words` occurs in `text` (a loop: faster than `any` over a generator)."""
+    for w in words:
+        if w in text:
+            return True
+    return False
+
+
 # ---------------------------------------------------------------- numbers written as words
 _UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -24,12 +57,15 @@ NUMBER_WORD = (
 )
 
 
+_NUMBER_SPLIT = regex.compile(r"[\s-]+")
+
+
 def number_value(s: str) -> int | None:
     s = word_key(s.strip()).replace(",", "")
     if s.isdecimal():
         return int(s)
     total, current = 0, 0
-    for w in regex.split(r"[\s-]+", s):
+    for w in _NUMBER_SPLIT.split(s):
         if w in _UNITS:
             current += _UNITS[w]
         elif w in _TENS:
@@ -53,6 +89,9 @@ _STATUS_SENTENCE = regex.compile(
     r"|\b(?P<s5>not\s+yet\s+recruiting)\b)",
     regex.I,
 )
+# each branch of _STATUS_SENTENCE holds one of these words
+_STATUS_WORDS = ("completed", "terminated", "withdrawn", "suspended", "recruiting")
+_SPACES = regex.compile(r"\s+")
 
 
 def find_status(text: str, in_table: bool = False) -> list[Mention]:
@@ -62,10 +101,16 @@ def find_status(text: str, in_table: bool = False) -> list[Mention]:
             for m in matcher("status").find(text)
             if not (m.value == "COMPLETED" and m.raw.lower() == "complete")
         ]
+    if not has_any(fold_case(text), _STATUS_WORDS):
+        return []
+    return _status_in_sentence(text)
+
+
+def _status_in_sentence(text: str) -> list[Mention]:
     out = []
     for m in _STATUS_SENTENCE.finditer(text):
         word = next(g for g in (m.group("s1"), m.group("s2"), m.group("s3"), m.group("s4"), m.group("s5")) if g)
-        code = matcher("status").folded.get(regex.sub(r"\s+", " ", word.lower()))
+        code = matcher("status").folded.get(_SPACES.sub(" ", word.lower()))
         if code:
             s, e = m.span()
             out.append(Mention("status", code, s, e, text[s:e], "status", 0.8))
@@ -84,10 +129,21 @@ _DATE = regex.compile(
     regex.I,
 )
 _START_CONTEXT = regex.compile(r"\b(?:start(?:ed|ing)?|began|begun|initiated|commenced|launched)\b", regex.I)
+_START_WORDS = ("start", "began", "begun", "initiated", "commenced", "launched")  # each branch holds one
 
 
 def find_start_dates(text: str, in_table: bool = False) -> list[Mention]:
     """Month-year dates: in a table's date column as they stand; in a sentence only after 'started' etc."""
+    # both forms of _DATE hold a year starting 19 or 20 (ASCII digits: no other case); a sentence
+    # also needs a word of _START_CONTEXT
+    if "19" not in text and "20" not in text:
+        return []
+    if not in_table and not has_any(fold_case(text), _START_WORDS):
+        return []
+    return _start_dates(text, in_table)
+
+
+def _start_dates(text: str, in_table: bool) -> list[Mention]:
     if not in_table and not _START_CONTEXT.search(text):
         return []
     out = []
@@ -104,7 +160,11 @@ def find_start_dates(text: str, in_table: bool = False) -> list[Mention]:
 
 
 # ---------------------------------------------------------------- enrollment
-_PEOPLE = r"(?:patients|participants|subjects|children|adults|infants|individuals|volunteers|men|women|cases|neonates|newborns|recipients|persons|people)"
+_PEOPLE_WORDS = (
+    "patients", "participants", "subjects", "children", "adults", "infants", "individuals", "volunteers", "men", "women",
+    "cases", "neonates", "newborns", "recipients", "persons", "people",
+)
+_PEOPLE = r"(?:" + "|".join(_PEOPLE_WORDS) + r")"
 _ENROLL = regex.compile(
     r"(?<![\w.,/-])(?P<num>\d{1,5}|" + NUMBER_WORD + r")(?![\w.,/%-])"
     r"(?P<mid>(?:\s+(?!(?:of|in|with|per|from|to|and|or)\b)[\w'-]+){0,4}?)\s+" + _PEOPLE + r"\b",
@@ -112,12 +172,34 @@ _ENROLL = regex.compile(
 )
 _ENROLL_VERB = regex.compile(r"\b(?:enroll?(?:ed|ing|ment)|recruit(?:ed|ing|ment)?|includ(?:ed|ing)|randomi[sz]ed|treated|participated|will\s+be\s+recruited|were\s+assigned|met\s+the)\b", regex.I)
 _NOT_ENROLL_BEFORE = regex.compile(r"(?:\b(?:half|remaining|first|other|all|most|none|each|both|the|these|those)(?:\s+of(?:\s+the)?)?|(?<!\d\s)\bof|\bof\s+the|\bn\s*=)\s*$", regex.I)
+_OF_IN = regex.compile(r"\b(?:of|in)\b")
+_PEOPLE_BUT_MEN = tuple(w for w in _PEOPLE_WORDS if w != "men")
+
+
+def _may_name_people(folded: str) -> bool:
+    r"""Whether `folded` (a `fold_case` text) holds a people word as _ENROLL needs it, after `\s+`.
+    'men' is often inside other words ('treatment'), so it counts only after a space (`str.isspace`
+    holds for every character `regex` calls \s)."""
+    if has_any(folded, _PEOPLE_BUT_MEN):
+        return True
+    i = folded.find("men", 1)
+    while i != -1:
+        if folded[i - 1].isspace():
+            return True
+        i = folded.find("men", i + 1)
+    return False
 
 
 def find_enrollment(text: str, in_table: bool = False) -> list[Mention]:
     """'enrolled 162 patients', 'Eighteen patients', 'Approximately 27 subjects will be recruited'."""
+    if not _may_name_people(fold_case(text)):
+        return []
+    return _enrollment(text)
+
+
+def _enrollment(text: str) -> list[Mention]:
     out = []
-    has_verb = bool(_ENROLL_VERB.search(text))
+    has_verb = None  # looked up at the first count only: most matches are dropped
     for m in _ENROLL.finditer(text):
         n = number_value(m.group("num"))
         if not n or n > 100000:
@@ -125,8 +207,10 @@ def find_enrollment(text: str, in_table: bool = False) -> list[Mention]:
         before = text[max(0, m.start() - 12): m.start()]
         if _NOT_ENROLL_BEFORE.search(before):
             continue
-        if regex.search(r"\b(?:of|in)\b", m.group("mid") or ""):
+        if _OF_IN.search(m.group("mid") or ""):
             continue
+        if has_verb is None:
+            has_verb = bool(_ENROLL_VERB.search(text))
         conf = 0.9 if has_verb else 0.6
         out.append(Mention("enrollment", str(n), m.start(), m.end(), m.group(0), "enrollment", conf))
     return out
@@ -152,6 +236,11 @@ _BEFORE_PAREN = regex.compile(r"(?<![\w-])(?P<a>" + ACRONYM + r")\s*\((?=[^()]{0
 _ID_THEN = regex.compile(r"(?<![\w-])(?P<a>" + ACRONYM + r")\s*\((?:NCT\d{8}|ISRCTN\d{8})\)")
 _TITLE_PAREN = regex.compile(r"\((?:The\s+)?(?P<a>[A-Z][A-Za-z0-9]*[A-Z0-9](?:-[A-Za-z0-9]+)*)(?:\s+(?:Study|Trial|study|trial))?\)")
 _TITLE_COLON = regex.compile(r"^\s*(?P<a>" + ACRONYM + r")\s*:")
+# Prechecks (these patterns are case-sensitive: plain substring tests on the text): _NAMED needs one
+# of these words; _BEFORE_PAREN and _ID_THEN need "(" and "NCT" or "ISRCTN".
+_NAMING_WORDS = ("named", "called", "termed", "dubbed", "acronym", "known")
+_SENTENCE_ACRONYMS = (_NAMED, _BEFORE_PAREN, _ID_THEN)  # all of them: the plain path
+_THREE_LETTERS = regex.compile(r"[A-Za-z]{3,}")
 _STOP = frozenset({
     "MSC", "MSCS", "COVID", "COVID19", "COVID-19", "SARS", "ARDS", "FDA", "GMP", "USA", "NIH", "WHO", "HLA",
     "NCT", "ISCT", "EMA", "CRISPR", "GVHD", "HSCT", "DNA", "RNA", "PCR", "MRI", "EBMT", "NHLBI", "UK", "EU",
@@ -174,8 +263,16 @@ def _plausible(a: str) -> bool:
 def find_acronyms(text: str, in_title: bool = False) -> list[Mention]:
     """Trial acronyms: 'named SENECA', 'PERISCOPE (... NCT...)', 'JOINTSTEM (NCT...)'; in a title,
     a final parenthesis '(START)', '(The TRIDENT Study)' or a leading 'IMPACT:'."""
+    if in_title:
+        return _acronyms(text, True, (_TITLE_COLON,))
+    rxs = (_NAMED,) if has_any(text, _NAMING_WORDS) else ()
+    if "(" in text and ("NCT" in text or "ISRCTN" in text):
+        rxs += (_BEFORE_PAREN, _ID_THEN)
+    return _acronyms(text, False, rxs) if rxs else []
+
+
+def _acronyms(text: str, in_title: bool, rxs: tuple) -> list[Mention]:
     out = []
-    rxs = (_TITLE_COLON,) if in_title else (_NAMED, _BEFORE_PAREN, _ID_THEN)
     for rx in rxs:
         for m in rx.finditer(text):
             a = m.group("a")
@@ -184,7 +281,7 @@ def find_acronyms(text: str, in_title: bool = False) -> list[Mention]:
     if in_title:
         parens = list(_TITLE_PAREN.finditer(text))
         # the title's last parenthesis (a run of final parentheses: the first plausible one)
-        tail = [p for p in parens if not regex.search(r"[A-Za-z]{3,}", text[p.end():].replace("(", "").replace(")", "").replace("COVID19", ""))]
+        tail = [p for p in parens if not _THREE_LETTERS.search(text[p.end():].replace("(", "").replace(")", "").replace("COVID19", ""))]
         for p in tail:
             a = p.group("a")
             if _plausible(a) and not _is_abbreviation_of(text[: p.start()], a):
@@ -193,10 +290,14 @@ def find_acronyms(text: str, in_title: bool = False) -> list[Mention]:
     return out
 
 
+_WORD = regex.compile(r"[A-Za-z][A-Za-z']*")
+_SMALL_WORDS = frozenset({"of", "and", "the", "in", "for", "with", "on", "to"})
+
+
 def _is_abbreviation_of(before: str, short: str) -> bool:
     """True when `short` is the initials of the words right before it (e.g. 'Red Blood Cell (RBC)')."""
     letters = [c.lower() for c in short if c.isalpha()]
-    words = [w for w in regex.findall(r"[A-Za-z][A-Za-z']*", before) if w.lower() not in {"of", "and", "the", "in", "for", "with", "on", "to"}]
+    words = [w for w in _WORD.findall(before) if w.lower() not in _SMALL_WORDS]
     if len(words) < len(letters):
         return False
     initials = [w[0].lower() for w in words[-len(letters):]]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import regex
 
 from pipeline.extract.doses import word_key
+from pipeline.extract.fields import fold_case, has_any
 from pipeline.models import Mention
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "0": 0, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -22,6 +23,9 @@ _PHASE_WORD = regex.compile(
     regex.I,
 )
 _NA = regex.compile(r"(?<![\w/])(?:not\s+applicable|N/A|NA)(?![\w/])", regex.I)
+# each form of _NA starts with one of these, lower-cased ('n', 'a', 'o', 't' and '/' have no other
+# case under `regex`'s IGNORECASE, so `str.lower` suffices)
+_NA_STARTS = ("not", "n/a", "na")
 _BARE = regex.compile(
     r"(?<![\w.,/-])(?P<early>early[\s-]+phase[\s-]*)?(?P<nums>" + _NUM + r"(?:\s*(?:/|-|–|and|&)\s*" + _NUM + r")*)(?![\w.,/%-])",
     regex.I,
@@ -30,12 +34,19 @@ _FUTURE = regex.compile(
     r"\b(?:needed|necessary|warranted|required|future|planned|plan to|looking to|will be conducted|would be|are needed|is needed|should be)\b",
     regex.I,
 )
+# Prechecks (see pipeline.extract.fields): each branch of _FUTURE holds one of these words, and a
+# match of _PHASE_WORD starts with "early" or "phase"
+_FUTURE_WORDS = ("needed", "necessary", "warranted", "required", "future", "plan", "looking", "conducted", "would", "should")
 _NOT_TRIAL_PHASE = regex.compile(r"(?:acute|chronic|subacute|lead-in|luteal|follicular|active|progressive|stable|early|late|initial|first|second|maintenance|treatment|study)\s+phase\b(?!\s*" + _NUM + ")", regex.I)
+
+
+_NUMERAL = regex.compile(r"IV|I{1,3}|[0-4]", regex.I)
+_RANGE = regex.compile(r"-|–|to")
 
 
 def _numerals(nums: str) -> list[int]:
     """The phase numbers in `nums`; the pattern is case-insensitive, so "ıı" (dotless i) is II."""
-    found = (_ROMAN.get(word_key(t)) for t in regex.findall(r"IV|I{1,3}|[0-4]", nums, flags=regex.I))
+    found = (_ROMAN.get(word_key(t)) for t in _NUMERAL.findall(nums))
     return [n for n in found if n is not None]
 
 
@@ -47,7 +58,7 @@ def _codes(nums: str, early: bool) -> list[str]:
         if code not in out:
             out.append(code)
     # "1-3" means 1, 2 and 3
-    if len(nums_only) == 2 and regex.search(r"-|–|to", nums) and nums_only[1] - nums_only[0] == 2:
+    if len(nums_only) == 2 and _RANGE.search(nums) and nums_only[1] - nums_only[0] == 2:
         out.insert(1, f"PHASE{nums_only[0] + 1}")
     return out
 
@@ -57,16 +68,28 @@ def _mentions(m, text: str, extractor: str, confidence: float) -> list[Mention]:
     return [Mention("phase", c, m.start(), m.end(), text[m.start():m.end()], extractor, confidence) for c in codes]
 
 
+def _is_future(text: str) -> bool:
+    return has_any(fold_case(text), _FUTURE_WORDS) and _FUTURE.search(text) is not None
+
+
+def _phase_word_start(text: str) -> int:
+    """Where _PHASE_WORD can first match: at the first "early" or "phase" (0 if neither occurs). Passed
+    as `pos`, it spares the scan of the text before it; `regex` still reads a look-behind before `pos`."""
+    folded = fold_case(text)
+    starts = [i for i in (folded.find("early"), folded.find("phase")) if i >= 0]
+    return min(starts, default=0)
+
+
 def find_phases(text: str, bare: bool = False) -> list[Mention]:
     """Phase mentions with the word 'phase' (and N/A forms when `bare`)."""
+    lowered = text.lower()  # (so "phaſe", which _PHASE_WORD would match, is not read)
     out: list[Mention] = []
-    lowered = text.lower()
     if "phase" in lowered:
-        if not bare and _FUTURE.search(text):
+        if not bare and _is_future(text):
             return []
-        for m in _PHASE_WORD.finditer(text):
+        for m in _PHASE_WORD.finditer(text, _phase_word_start(text)):
             out.extend(_mentions(m, text, "phases", 1.0))
-    if bare:
+    if bare and has_any(lowered, _NA_STARTS):
         for m in _NA.finditer(text):
             if m.group(0) == "NA" or m.group(0) == "na":
                 continue

@@ -23,7 +23,9 @@ near them (`strict` / `context` in the record).
 Speed: every pattern starts with a literal (or a digit) and puts its left-boundary look-behind *after*
 it, so `re` can jump between candidate positions with its fast prefix scan instead of trying the
 look-behind at every character; case-insensitive patterns only run when their registry prefix occurs in
-the text at all (`triggers`, a plain substring test on the lower-cased text).
+the text at all (`triggers`, a plain substring test on the lower-cased text). Before that, `_may_hold_id`
+rejects with a few substring tests (and one short pattern) the texts in which no format can match,
+which are most texts.
 """
 from __future__ import annotations
 
@@ -320,7 +322,43 @@ FORMATS: tuple[IdFormat, ...] = (
     _prefixed("itmctr", "ITMCTR", _VAR, "ITMCTR", r"\d{8,12}"),
 )
 
-_ANY_DIGIT = re.compile(r"\d")
+
+# --------------------------------------------------------------------------------------------------
+# Prechecks: most texts hold no id, and a few substring tests are far cheaper than 25 patterns.
+# Each format gets a necessary condition for a match (`_prechecks` finds it, at import, or raises):
+# a format with `triggers` only runs when one is in the lower-cased text; the others are compiled
+# without IGNORECASE and start with a literal prefix, or with the EudraCT/CTIS year.
+# --------------------------------------------------------------------------------------------------
+_DIGITS = tuple("0123456789")  # every pattern has \d, which is [0-9] under re.ASCII
+_TRIGGER_PARTS = ("nct", "rct", "ctr", "kct", "drks", "umin", "rpcec")  # each trigger holds one
+_PREFIXES = ("NTR", "NL", "RBR", "PER")  # NL also starts NL-OMON
+# EudraCT and CTIS numbers start with a year, a break and a serial, whose first 3 digits end this
+# pattern (theirs without the year's look-behind; `\d\d\d\d` is scanned faster than `\d{4}`).
+_EU_START = re.compile(f"\\d\\d\\d\\d{_BREAK}\\d\\d\\d", re.ASCII)
+
+
+def _prechecks(formats: tuple[IdFormat, ...]) -> tuple[Optional[str], ...]:
+    """Per format, None if it has triggers (each holding one of _TRIGGER_PARTS), else the literal of
+    _PREFIXES that its pattern starts with, before its look-behind (see `_lead`); "" for the
+    EudraCT/CTIS year; ValueError if neither."""
+    out: list[Optional[str]] = []
+    for fmt in formats:
+        source = fmt.pattern.pattern
+        if fmt.triggers:
+            if not all(any(part in t for part in _TRIGGER_PARTS) for t in fmt.triggers):
+                raise ValueError(f"registry_ids: a trigger of {fmt.code!r} holds none of _TRIGGER_PARTS")
+            out.append(None)
+        elif source.startswith(_EU_YEAR):
+            out.append("")
+        else:
+            prefix = next((p for p in _PREFIXES if source.startswith(p + "(?<")), None)
+            if prefix is None or fmt.pattern.flags & re.IGNORECASE:
+                raise ValueError(f"registry_ids: format {fmt.code!r} has no precheck (see _may_hold_id)")
+            out.append(prefix)
+    return tuple(out)
+
+
+_PREFIX_OF = _prechecks(FORMATS)
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
 # A registry name printed in front of an id, stripped by canonical_id ("EudraCT number: 2012-...").
 _LEAD_LABEL = re.compile(
@@ -351,13 +389,50 @@ def _build(fmt: IdFormat, m: re.Match) -> Optional[str]:
     return value if fmt.canonical.fullmatch(value) else None
 
 
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    for w in words:  # a loop: faster than `any` over a generator
+        if w in text:
+            return True
+    return False
+
+
+def _may_hold_id(text: str, lower: str) -> bool:
+    """False when no format can match `text` (`lower` is `text.lower()`): see the prechecks above."""
+    return _has_any(text, _DIGITS) and (
+        _has_any(lower, _TRIGGER_PARTS) or _has_any(text, _PREFIXES) or _EU_START.search(text) is not None
+    )
+
+
 def _scan(text: str, use_context: bool = True) -> list[Mention]:
-    if not text or not _ANY_DIGIT.search(text):  # every id has digits: cheap exit for most segments
+    if not text:
         return []
-    lower = text.lower()  # for the substring triggers only (its offsets are never used)
+    lower = text.lower()  # for the substring tests only (its offsets are never used)
+    if not _may_hold_id(text, lower):
+        return []
+    return _apply_formats(text, lower, use_context, _may_run(text, lower))
+
+
+def _may_run(text: str, lower: str) -> tuple[bool, ...]:
+    """Per format, whether its precheck passes (see _PREFIX_OF)."""
+    eu = None
+    out = []
+    for fmt, prefix in zip(FORMATS, _PREFIX_OF):
+        if prefix is None:
+            out.append(_has_any(lower, fmt.triggers))
+        elif prefix:
+            out.append(prefix in text)
+        else:
+            if eu is None:
+                eu = _EU_START.search(text) is not None
+            out.append(eu)
+    return tuple(out)
+
+
+def _apply_formats(text: str, lower: str, use_context: bool, run: tuple[bool, ...]) -> list[Mention]:
+    """The mentions of the formats whose `run` flag (one per format) is true."""
     found: list[Mention] = []
-    for fmt in FORMATS:
-        if fmt.triggers and not any(t in lower for t in fmt.triggers):
+    for fmt, may_match in zip(FORMATS, run):
+        if not may_match:
             continue
         for m in fmt.pattern.finditer(text):
             value = _build(fmt, m)

@@ -235,6 +235,10 @@ def test_extract_document_evidence_points_into_the_normalized_text(raw):
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXT)
+# two id groups on one line of a table whose rows start before their ids (the second row's cells
+# began after the last line)
+@example("\nTable 1 Registered trials\nphase I\n1. Smith AB, Jones CD. A title. J Med 2020;1:1-5.\n"
+         "NCT09000011NCT0900001NCT09000011")
 def test_extract_text_never_raises(raw):
     for ev in extract_text(raw):
         assert ev.field and isinstance(ev.value, str)

@@ -197,12 +197,13 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
                 # a row starts at its anchor's line even when the anchor is not at the line start
                 row_start = lines[start_line].start if text[lines[start_line].start:g[0].start].strip() == "" else g[0].start
             else:
-                # the row's cells before the anchor: everything since the previous row
-                start_line = prev_end_line + 1
+                # the row's cells before the anchor: everything since the previous row (which may
+                # end on this anchor's own line: then the row starts where that one ended)
+                start_line = min(prev_end_line + 1, a_line)
                 while start_line < a_line and lines[start_line].blank:
                     start_line += 1
                 end_line = _block_end(lines, z_line, limit)
-                row_start = lines[start_line].start
+                row_start = max(lines[start_line].start, rows[-1][1] if rows else 0)
             while end_line > start_line and lines[end_line].blank:
                 end_line -= 1
             row_end = max(lines[end_line].end, g[-1].end)

@@ -99,3 +99,171 @@ def test_paper_defined_abbreviation_extends_matching():
     m = build_matcher(vocab.load("cell_source"))
     assert m.find("the XQ-cells were given") == []
     assert [x.value for x in m.find("the XQ-cells were given", {"XQ": "dental_pulp"})] == ["dental_pulp"]
+
+
+# ---------------------------------------------------------------- fast paths of the search
+import random  # noqa: E402
+import re  # noqa: E402
+
+from pipeline.extract.vocab_match import (  # noqa: E402
+    VocabSet, _alternation, _lowered, _pattern_gates, factored_alternation, vocab_set,
+)
+
+FIELDS = ("cell_source", "donor", "product", "route", "conditions")
+
+
+def reference(vs: VocabSet, text: str, extra: dict) -> list:
+    """What the `regex` patterns alone find: each matcher's search with no fast path."""
+    return [m for mt in vs.matchers for m in mt._find(text, None, extra.get(mt.field))]
+
+
+def assert_finds_as_reference(vs: VocabSet, text: str, extra: dict) -> None:
+    found = vs.find(text, extra)
+    assert found == [m for mt in vs.matchers for m in mt.find(text, extra.get(mt.field))], text
+    if _lowered(text) is not None:  # a text the fast patterns may search
+        assert found == reference(vs, text, extra), text
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        ["b?cd", "bx", "c"],  # a quantified first character: the alternative may start with `c`
+        ["ab", "a[\\s\\-]*c", "ad", "a"],
+        ["axxxxxxxxxxx", "a[\\s]*b[c]*", "ab"],  # a class between two `a`s: `ab` may not move before it
+        ["one", "on", "o", "ones", "onerous", "two", "tw"],
+        ["x\\-y", "x\\-", "\\-y", "-", "x"],
+        ["a|b", "ab"],  # not one alternative each: left alone
+    ],
+)
+def test_trie_alternation_finds_what_the_alternation_finds(items):
+    flat, trie = re.compile(_alternation(items)), re.compile(factored_alternation(items))
+    for text in ["cd bcd bx c", "ab a c a-c ad a abcc", "onerous ones one on o two tw", "x-y x- -y - x", "ab a b"]:
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+def test_trie_alternation_nests():
+    assert factored_alternation(["bone marrow", "blood", "bone"]) == "b(?:one(?: marrow|)|lood)"
+
+
+def test_random_trie_alternations():
+    rnd = random.Random(11)
+    atoms = ["a", "b", "c", "\\-", "[\\s\\-]*", "b?", "['’]?"]
+    for _ in range(300):
+        items = ["".join(rnd.choice(atoms) for _ in range(rnd.randint(1, 4))) for _ in range(rnd.randint(1, 8))]
+        flat, trie = re.compile(_alternation(items)), re.compile(factored_alternation(items))
+        text = "".join(rnd.choice("abc- ’'") for _ in range(40))
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)], items
+
+
+EDGE_TEXTS = [
+    "",
+    " ",
+    "BM",  # an abbreviation that is the whole text
+    "bone marrow",  # a synonym that is the whole text
+    "IV.",
+    "(BM) and bone marrow-derived cells given IV",  # ends with an abbreviation
+    "bone marrow mesenchymal stem cells (BM-MSCs)",  # synonyms of two vocabularies overlap
+    "umbilical cord blood and umbilical cord, cord blood-derived",  # a synonym inside a longer one
+    "bm, Bm, bM, BM and iv, Iv, IV",  # case-sensitive abbreviations
+    "bone marrow transplantation; allogeneic HSCT; stage IV; transcranial IV",  # excludes
+    "hBM-MSCs, WJ-MSC-EVs, AD-MSCs and Auto/allo adipose-tissue; allo-BM",  # entry patterns
+    "MSC-EVs: 10 µg/drop eye drops",
+    "x\nBM\n(IV)/[UC-MSCs]{WJ}-ADSCs",  # starts after all kinds of non-word characters
+    "BMs BM_ _BM 2BM BM2 aBM",  # word characters around an abbreviation
+    "Müller cells from bone marrow – not from fat tissue ≥ 2 × 10^6 café",  # non-ASCII, plain
+    "ΣBM and BMΣ and bone marrowΣ",  # a letter whose lower case depends on context
+    "Übone marrow and éBM, BMé",  # non-ASCII word characters around terms
+    "\u017ftromal bone marrow",  # long s: the `regex` path
+    "XQ-cells and XQ, XQs, the XQ. I-V or I-VI",  # the paper's own terms
+    "XQ",
+    "XQ XQ",
+]
+EXTRA = {"cell_source": {"XQ": "dental_pulp", "XQ-cells": "placenta"}, "route": {"I-V": "intravenous"}}
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS)
+@pytest.mark.parametrize("extra", [{}, EXTRA])
+def test_vocab_set_finds_what_the_regex_patterns_find(text, extra):
+    assert_finds_as_reference(vocab_set(FIELDS), text, extra)
+
+
+@pytest.mark.parametrize("text", ["Intra-BM-X", "BM-X", "X BM-X X", "BM-XBM-X"])
+def test_paper_terms_inside_a_paper_term(text):
+    # `X` inside `BM-X` is not a match of its own, even when `BM-X` is then excluded (`Intra-BM`)
+    assert_finds_as_reference(vocab_set(FIELDS), text, {"cell_source": {"BM-X": "bone_marrow", "X": "placenta"}})
+
+
+def test_vocab_set_finds_something():
+    # the equivalence tests above would pass if nothing were found
+    found = vocab_set(FIELDS).find("(BM) and bone marrow-derived cells given IV", {})
+    assert [(m.field, m.value, m.raw) for m in found] == [
+        ("cell_source", "bone_marrow", "BM"), ("cell_source", "bone_marrow", "bone marrow-derived"),
+        ("product", "cells", "cells"), ("route", "intravenous", "IV"),
+    ]
+    assert [m.value for m in vocab_set(FIELDS).find("the XQ. I-V", EXTRA)] == ["dental_pulp", "intravenous"]
+
+
+def _terms(field):
+    v = vocab.load(field)
+    for e in v.entries:
+        yield from (e.label,) + e.synonyms + e.case_sensitive + e.exclude
+
+
+def test_random_texts_of_vocabulary_terms():
+    rnd = random.Random(5)
+    terms = sorted({t for f in FIELDS for t in _terms(f)}) + ["XQ", "XQ-cells", "I-V", "hBM-MSC", "Auto", "allo", "µg/drop"]
+    cases = [str.lower, str.upper, str.title, lambda s: s, lambda s: s, lambda s: s]
+    seps = [" ", " ", ", ", "-", "/", "(", ")", "\n", "", "é", " – ", "’s ", "Σ "]
+    vs = vocab_set(FIELDS)
+    for _ in range(400):
+        text = "".join(rnd.choice(cases)(rnd.choice(terms)) + rnd.choice(seps) for _ in range(rnd.randint(1, 8)))
+        extra = EXTRA if rnd.random() < 0.5 else {}
+        assert_finds_as_reference(vs, text, extra)
+
+
+def _vocabulary(field, entries):
+    return vocab.parse_vocabulary({"field": field, "entries": entries})
+
+
+# case-sensitive terms with non-ASCII letters, patterns with and without required literals
+ODD = [
+    _vocabulary("odd", [
+        {"code": "sigma", "label": "sigma cells", "case_sensitive": ["AΣ", "ΣA", "Éx", "ÜB-1"]},
+        {"code": "plain", "label": "plain", "case_sensitive": ["AB", "ABC"], "patterns": ["AB\\d+", "[a-z]+-ABC"]},
+        {"code": "anywhere", "label": "anywhere", "patterns": ["\\d+ units", "(?i)unit\\s+dose"]},
+        {"code": "lit", "label": "literal", "patterns": ["xyz", "wxyz-\\d"], "exclude": ["not xyz"]},
+        # a match starting inside an excluded one is not found at all
+        {"code": "long", "label": "gh ij", "case_sensitive": ["AB-CD"], "exclude": ["AB-CD EF", "gh ij kl"]},
+        {"code": "short", "label": "ij", "case_sensitive": ["CD"]},
+        # two patterns matching the same text: the first one's code
+        {"code": "zed", "label": "zed", "patterns": ["Z\\d"]},
+        {"code": "seven", "label": "seven", "patterns": ["[A-Z][78]"]},  # needs no literal: runs first
+    ]),
+    _vocabulary("other", [{"code": "ab", "label": "abc", "synonyms": ["ab cd", "Σ ab"], "case_sensitive": ["AΣ"]}]),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["AΣ ΣA Éx ÜB-1", "xAΣ AΣx (AΣ) AΣ.", "aσ aς ΑΣ", "ÉX éx Éx", "ÜB-1 üb-1 ÜB-12", "AB12 AB ABC x-ABC ab12",
+     "12 units, Unit dose, UNIT  DOSE", "xyz wxyz-1 not xyz, not  xyz", "ab cd AB CD σ ab Σ AB", "",
+     "AB-CD EF, AB-CD, gh ij kl, gh ij", "Z7 Z8 Y7"],
+)
+def test_vocab_set_of_other_vocabularies(text):
+    vs = VocabSet.build([build_matcher(v) for v in ODD])
+    assert_finds_as_reference(vs, text, {"odd": {"Ωx": "plain"}})
+
+
+def test_pattern_gates_cover_each_pattern_once():
+    ms = [build_matcher(v) for v in ODD] + [matcher(f) for f in FIELDS]
+    gates = _pattern_gates(ms)
+    keys = [k for _, _, members in gates for k, _ in members]
+    assert sorted(keys) == sorted((i, j) for i, m in enumerate(ms) for j in range(len(m.patterns)))
+    for literal, ignore_case, members in gates:
+        for (i, j), others in members:
+            p = ms[i].patterns[j]
+            assert p.ignore_case == ignore_case
+            # the gate's literal is in one of the pattern's, and the other checks are the rest
+            assert literal == "" if not p.literals else any(literal in x for x in p.literals)
+            assert set(others) == {x for x in p.literals if x not in literal}
+    assert len(gates) < len(keys)  # they do group the patterns

@@ -16,6 +16,7 @@ Line breaks are kept (the segmenter reads table layout from them).
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -74,29 +75,36 @@ MIN_BLOCK_CHARS = 40
 
 def drop_boilerplate(text: str) -> list[Edit]:
     """Edits deleting repeated boilerplate lines."""
-    lines = []  # (start, end_incl_newline, stripped)
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        lines.append((pos, pos + len(line), line.strip()))
-        pos += len(line)
-    content = [i for i, l in enumerate(lines) if l[2]]
-    counts = Counter(lines[i][2] for i in content)
+    raw_lines = text.splitlines(keepends=True)
+    stripped = [line.strip() for line in raw_lines]
+    counts = Counter(stripped)
+    # only a line seen MIN_REPEATS times or more can be dropped (a pair repeated that often is
+    # made of such lines): most papers have none
+    frequent = {s for s, n in counts.items() if n >= MIN_REPEATS and s}
+    if not frequent:
+        return []
+    content = [i for i, s in enumerate(stripped) if s]
     drop: set[int] = set()
     # a run of >= 2 consecutive non-empty lines (blank lines between ignored) repeated >= 3 times
-    pairs = Counter()
-    for a, b in zip(content, content[1:]):
-        pairs[(lines[a][2], lines[b][2])] += 1
-    for a, b in zip(content, content[1:]):
-        key = (lines[a][2], lines[b][2])
-        if pairs[key] >= MIN_REPEATS and len(key[0]) + len(key[1]) >= MIN_BLOCK_CHARS and counts[key[0]] >= MIN_REPEATS:
-            if not any(ch.isdigit() for ch in key[0] + key[1]) or _URLISH.search(key[0] + key[1]):
+    pairs = [(a, b) for a, b in zip(content, content[1:]) if stripped[a] in frequent and stripped[b] in frequent]
+    pair_counts = Counter((stripped[a], stripped[b]) for a, b in pairs)
+    for a, b in pairs:
+        key = (stripped[a], stripped[b])
+        if pair_counts[key] >= MIN_REPEATS and len(key[0]) + len(key[1]) >= MIN_BLOCK_CHARS:
+            if not (_has_digit(key[0]) or _has_digit(key[1])) or _URLISH.search(key[0] + key[1]):
                 drop.update((a, b))
     # single lines with a URL/DOI/volume repeated on several pages: running headers/footers
-    for i in content:
-        s = lines[i][2]
-        if counts[s] >= MIN_REPEATS and _URLISH.search(s) and len(s) < 200:
-            drop.add(i)
-    return [(lines[i][0], lines[i][1], "") for i in sorted(drop)]
+    urlish = {s for s in frequent if len(s) < 200 and _URLISH.search(s)}
+    if urlish:
+        drop.update(i for i in content if stripped[i] in urlish)
+    if not drop:
+        return []
+    starts = list(itertools.accumulate(map(len, raw_lines), initial=0))
+    return [(starts[i], starts[i + 1], "") for i in sorted(drop)]
+
+
+def _has_digit(s: str) -> bool:
+    return any(map(str.isdigit, s))
 
 
 # ---------------------------------------------------------------- 2. markup
@@ -113,14 +121,19 @@ _SUP_TAG = re.compile(r"<sup>\s*([^<]{0,20}?)\s*</sup>", re.I)
 _SUB_TAG = re.compile(r"</?sub>", re.I)
 _MD_EMPH = re.compile(r"(?<![\w*])(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+", re.M)
+_LATEX_SUP = re.compile(r"\^\s*\{\s*([^{}]*?)\s*\}")
+_LATEX_SUB = re.compile(r"_\s*\{\s*([^{}]*?)\s*\}")
+_SPACES = re.compile(r"\s+")
+_LATEX_MARK = re.compile(r"[\\^_{}]")
+_BARE_EQUATION = re.compile(r"\s*[A-Za-z]?\s*[=<>]?\s*[\d.,]+\s*%?\s*")
 
 
 def _latex_inner(s: str) -> str:
     s = _LATEX_CMD.sub(lambda m: _LATEX_CMDS.get(m.group(0), ""), s)
-    s = re.sub(r"\^\s*\{\s*([^{}]*?)\s*\}", r"^\1", s)
-    s = re.sub(r"_\s*\{\s*([^{}]*?)\s*\}", r"\1", s)
+    s = _LATEX_SUP.sub(r"^\1", s)
+    s = _LATEX_SUB.sub(r"\1", s)
     s = s.replace("{", "").replace("}", "")
-    return re.sub(r"\s+", " ", s).strip()
+    return _SPACES.sub(" ", s).strip()
 
 
 def clean_markup(text: str) -> list[Edit]:
@@ -129,7 +142,7 @@ def clean_markup(text: str) -> list[Edit]:
         for m in _MATH.finditer(text):
             inner = m.group(1)
             # "$5 and $10" is money; math has LaTeX markup or is a bare (in)equation ("$n = 30$")
-            if not (re.search(r"[\\^_{}]", inner) or re.fullmatch(r"\s*[A-Za-z]?\s*[=<>]?\s*[\d.,]+\s*%?\s*", inner)):
+            if not (_LATEX_MARK.search(inner) or _BARE_EQUATION.fullmatch(inner)):
                 continue
             edits.append((m.start(), m.end(), _latex_inner(inner)))
     if "<" in text:
@@ -140,12 +153,32 @@ def clean_markup(text: str) -> list[Edit]:
             edits.append((m.start(), m.end(), repl))
         edits.extend((m.start(), m.end(), "") for m in _SUB_TAG.finditer(text))
     if "*" in text or "__" in text:
-        for m in _MD_EMPH.finditer(text):
+        for m in _matches_from(_MD_EMPH, text, _EMPH_START):
             mark = len(m.group(1))
             edits.append((m.start(), m.start() + mark, ""))
             edits.append((m.end() - mark, m.end(), ""))
-    edits.extend((m.start(), m.end(), "") for m in _MD_HEADING.finditer(text))
+    if "#" in text:
+        edits.extend((m.start(), m.end(), "") for m in _matches_from(_MD_HEADING, text, _HEADING_START))
     return edits
+
+
+_EMPH_START = re.compile(r"[*_]")  # the first character of any match of _MD_EMPH
+_HEADING_START = re.compile("#")  # ...of _MD_HEADING (at a line start)
+
+
+def _matches_from(pattern: re.Pattern, text: str, start: re.Pattern):
+    """`pattern.finditer(text)` (of a pattern that matches no empty string), tried only where
+    `start` finds the first character of a match: the `re` engine tries every position, slowly
+    for a pattern that begins with an assertion. `match` at a position still sees the text
+    before it (lookbehind, '^')."""
+    pos = 0
+    for c in start.finditer(text):
+        if c.start() < pos:
+            continue
+        m = pattern.match(text, c.start())
+        if m:
+            yield m
+            pos = m.end()
 
 
 # ---------------------------------------------------------------- 3. unicode
@@ -178,54 +211,111 @@ def _char_repl(ch: str) -> str | None:
 
 
 _NON_ASCII = re.compile(r"[^\x20-\x7e\n]")
+_SUPER_CHARS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")  # those of `_SUPER_RUN`
 
 
 def clean_unicode(text: str) -> list[Edit]:
     edits: list[Edit] = []
-    taken = set()
-    for m in _SUPER_RUN.finditer(text):
-        edits.append((m.start(), m.end(), "^" + m.group(0).translate(_SUPERSCRIPTS)))
-        taken.update(range(m.start(), m.end()))
+    # superscript runs (`_SUPER_RUN`) read from the same scan: their characters are non-ASCII
+    run_start = run_end = -1
     for m in _NON_ASCII.finditer(text):
-        i = m.start()
-        if i in taken:
+        i, ch = m.start(), m.group(0)
+        if ch in _SUPER_CHARS:
+            if i != run_end:
+                if run_end >= 0:
+                    edits.append(_superscript_edit(text, run_start, run_end))
+                run_start = i
+            run_end = i + 1
             continue
-        repl = _char_repl(m.group(0))
-        if repl is not None and repl != m.group(0):
+        repl = _char_repl(ch)
+        if repl is not None and repl != ch:
             edits.append((i, i + 1, repl))
+    if run_end >= 0:
+        edits.append(_superscript_edit(text, run_start, run_end))
     return edits
 
 
+def _superscript_edit(text: str, start: int, end: int) -> Edit:
+    return start, end, "^" + text[start:end].translate(_SUPERSCRIPTS)
+
+
 # ---------------------------------------------------------------- 4. broken words
+# what `join_broken_words` finds and counts (the definitions; it finds them faster, see below)
 _BROKEN = re.compile(r"(?<!\w)(\w++)-[ \t]*\n[ \t]*(\w+)")  # a word start; a word is not retried shorter
 _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+
+
+# `_BROKEN` found from its hyphen, which `re` finds quickly (a pattern that starts with a
+# lookbehind is tried at every position): the hyphen follows a word character, and the left word
+# is the whole run of word characters before it (`\w++` after `(?<!\w)`), found by walking back.
+# A tail holds no other hyphen, so no match hides one.
+_BROKEN_TAIL = re.compile(r"-[ \t]*\n[ \t]*(\w+)")
+
+
+def _broken_matches(text: str) -> list[tuple[int, int, int, int]]:
+    """(start, end, hyphen, right word start) of each match of `_BROKEN.finditer(text)`."""
+    out, pos = [], 0
+    for m in _BROKEN_TAIL.finditer(text):
+        hyphen = start = m.start()
+        if not (hyphen and _is_word_char(text[hyphen - 1])):
+            continue
+        while start > 0 and _is_word_char(text[start - 1]):
+            start -= 1
+        if start < pos:
+            continue  # its left word is the right word of the match before
+        out.append((start, m.end(), hyphen, m.start(1)))
+        pos = m.end()
+    return out
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # `re`'s \w
 
 
 def join_broken_words(text: str) -> list[Edit]:
     if "-\n" not in text and "- \n" not in text:
         return []
-    words: Counter | None = None  # words of the paper, counted when first needed
+    words: set[bytes] | None = None  # words of the paper, found when first needed
     edits: list[Edit] = []
-    for m in _BROKEN.finditer(text):
-        left, right = m.group(1), m.group(2)
-        hyphen_at = text.index("-", m.end(1) - 0, m.start(2))
+    broken = _broken_matches(text)
+    for start, end, hyphen_at, right_start in broken:
+        left, right = text[start:hyphen_at], text[right_start:end]
         keep = right[0].isupper() or right[0].isdigit() or left[-1].isdigit()
         if not keep and len(left) > 2 and len(right) > 2:
             if words is None:
-                words = _word_counts(text)
-            keep = (words.get((left + right).lower(), 0) == 0
-                    and words.get(left.lower(), 0) > 0 and words.get(right.lower(), 0) > 0)
+                words = _words(text, broken)
+            keep = (not _is_word((left + right).lower(), words)
+                    and _is_word(left.lower(), words) and _is_word(right.lower(), words))
         # keep the hyphen: only drop the line break; else drop hyphen and line break
-        edits.append((hyphen_at + 1 if keep else hyphen_at, m.start(2), ""))
+        edits.append((hyphen_at + 1 if keep else hyphen_at, right_start, ""))
     return edits
 
 
-def _word_counts(text: str) -> Counter:
-    """Lower-cased words of the text, not counting the fragments of its broken words."""
-    words: Counter = Counter()
-    for w, n in Counter(_WORD.findall(_BROKEN.sub(" ", text))).items():
-        words[w.lower()] += n
-    return words
+# bytes: ASCII letters lower-cased, apostrophes kept, any other byte a space
+_WORD_BYTES = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or c == 39 else 32 for c in range(256))
+
+
+def _words(text: str, broken: list[tuple[int, int, int, int]]) -> set[bytes]:
+    """The text's words (`_WORD`), lower-cased, not counting the fragments of its broken words
+    (as `_WORD.findall(_BROKEN.sub(" ", text))`), as ASCII bytes: every other character becomes
+    '?', no word character either.
+
+    A `_WORD` match is a run of letters and apostrophes from its first letter: the set holds the
+    runs without their leading apostrophes (and so runs of 1 letter, no `_WORD`, but
+    `join_broken_words` only asks about words of 3 letters or more)."""
+    parts, pos = [""], 0
+    for start, end, _, _ in broken:
+        parts.append(text[pos:start])
+        pos = end
+    parts.append(text[pos:])
+    runs = " ".join(parts).encode("ascii", "replace").translate(_WORD_BYTES)  # a space first
+    while b" '" in runs:
+        runs = runs.replace(b" '", b" ")
+    return set(runs.split())
+
+
+def _is_word(word: str, words: set[bytes]) -> bool:
+    return word.isascii() and word.encode() in words
 
 
 # ---------------------------------------------------------------- composition
@@ -236,14 +326,14 @@ PAGE_SEPARATOR = "\n\n"
 def normalize_string(raw: str) -> tuple[str, np.ndarray]:
     """Run every pass over `raw`; return the text and its map to `raw` offsets."""
     text = raw
-    to_raw = np.arange(len(raw) + 1, dtype=np.int64)
+    to_raw = None  # the identity until a pass edits
     for step in PASSES:
         edits = step(text)
         if not edits:
             continue
         text, m = apply_edits(text, edits)
-        to_raw = to_raw[m]
-    return text, to_raw
+        to_raw = m if to_raw is None else to_raw[m]
+    return text, np.arange(len(raw) + 1, dtype=np.int64) if to_raw is None else to_raw
 
 
 def normalize_document(doc: Document) -> NormalizedText:

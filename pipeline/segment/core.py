@@ -10,6 +10,7 @@ are collected so the extractors can extend the vocabularies for this paper.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import regex
@@ -17,7 +18,7 @@ import regex
 from pipeline.extract.citations import Reference, find_citation_anchors, find_reference_section, parse_references
 from pipeline.extract.registry_ids import find_registry_ids
 from pipeline.models import Segment, Table
-from pipeline.segment.sentences import abbreviation_definitions, prefetch, sentence_spans
+from pipeline.segment.sentences import analyze
 from pipeline.segment.tables import (
     MAX_HEADER_LINES, MAX_TABLE_LINES, Line, header_columns, is_caption, is_legend, is_prose, legend_pairs, split_lines,
 )
@@ -111,13 +112,40 @@ def _block_end(lines: list[Line], j: int, limit: int) -> int:
     return j
 
 
+_TABLE_MARK = re.compile(r"\||Table|TABLE")
+
+
+def _table_start_lines(text: str) -> list[int]:
+    """The indices (in `split_lines(text)`) of the lines that may start a table: a line with a '|'
+    (a row) or 'Table' or 'TABLE' (a caption). `parse_tables` steps over any other line doing
+    nothing."""
+    out, pos, index = [], 0, 0  # `index`: the line starting at `pos`
+    while True:
+        m = _TABLE_MARK.search(text, pos)
+        if m is None:
+            return out
+        index += text.count("\n", pos, m.start())
+        out.append(index)
+        pos = text.find("\n", m.start()) + 1  # the next line
+        if pos == 0:
+            return out
+        index += 1
+
+
 def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], list[Segment], dict, set[int]]:
     """Tables in `text` before offset `stop`. Returns tables, their segments, row anchors and the
     indices of lines the tables use (the rest is running text)."""
     tables, segments, row_anchors, used = [], [], {}, set()
     k = 0
     n_lines = len(lines)
+    starts = _table_start_lines(text)  # the loop visits only these lines
+    next_start = 0
     while k < n_lines:
+        while next_start < len(starts) and starts[next_start] < k:
+            next_start += 1
+        if next_start == len(starts):
+            break
+        k = starts[next_start]
         ln = lines[k]
         if ln.start >= stop:
             break
@@ -336,7 +364,21 @@ def _table_of_lines(text, lines, header_index, rows, default_id_column, tables, 
 # ---------------------------------------------------------------- running text
 _SENT_END = regex.compile(r"[.!?:;)\]\"']\s*$")
 _NEEDS_NLP = regex.compile(r"\(\s*[\w\-/]*[A-Z][\w\-/]*s?\s*\)|\bNCT|\bet\s+al|\[\d")
+# _NEEDS_NLP's alternatives, each with a substring any match of it holds: tried one by one, and
+# only where that substring is (a scan for the alternation is slower)
+_NEEDS_NLP_PARTS = tuple(
+    (needle, regex.compile(pattern))
+    for needle, pattern in (("[", r"\[\d"), ("NCT", r"\bNCT"), ("(", r"\(\s*[\w\-/]*[A-Z][\w\-/]*s?\s*\)"), ("al", r"\bet\s+al"))
+)
 _SIMPLE_SPLIT = regex.compile(r"(?<=[a-z0-9%)\]][.!?])\s+(?=[A-Z\[(])")
+# _SIMPLE_SPLIT's matches, each with the punctuation before it: the scan starts at a character
+# class, not a lookbehind, which is faster
+_SIMPLE_SPLIT_AT = regex.compile(r"(?<=[a-z0-9%)\]])[.!?]\s+(?=[A-Z\[(])")
+
+
+def _needs_nlp(chunk: str) -> bool:
+    """Does `_NEEDS_NLP` match in `chunk`?"""
+    return any(needle in chunk and pattern.search(chunk) for needle, pattern in _NEEDS_NLP_PARTS)
 
 
 def paragraphs(text: str, lines: list[Line], used: set[int], stop: int) -> list[tuple[int, int, int]]:
@@ -348,7 +390,7 @@ def paragraphs(text: str, lines: list[Line], used: set[int], stop: int) -> list[
     for i, ln in enumerate(lines):
         if ln.start >= stop:
             break
-        if i in used or ln.blank:
+        if i in used or not ln.text.strip():  # a blank line (`ln.blank` without a property call)
             if cur:
                 blocks.append(cur)
                 cur = []
@@ -372,30 +414,41 @@ def sentences(text: str, paras: list[tuple[int, int, int]], abbreviations: list)
     'et al' is cut as spaCy's sentencizer cuts it (and its abbreviation definitions collected);
     any other at a period before a capital."""
     out: list[Segment] = []
-    passages = {}
+    nlp_paras, passages = [], []
     for pi, s, e in paras:
         chunk = text[s:e]
-        if _NEEDS_NLP.search(chunk):
-            passages[s] = chunk.replace("\n", " ")
-    prefetch(passages.values())
-    for pi, s, e in paras:
-        passage = passages.get(s)
-        if passage is not None:
-            for ss, ee in sentence_spans(passage):
-                if passage[ss:ee].strip():
-                    out.append(Segment("sentence", s + ss, s + ee, paragraph=pi))
-            abbreviations.extend((short, long, s + at) for short, long, at in abbreviation_definitions(passage))
+        if _needs_nlp(chunk):
+            nlp_paras.append((pi, s))
+            passages.append(chunk.replace("\n", " "))
         else:
-            for ss, ee in _simple_sentences(text[s:e]):
-                out.append(Segment("sentence", s + ss, s + ee, paragraph=pi))
+            for ss, ee in _simple_sentences(chunk):
+                out.append(sentence_segment(s + ss, s + ee, pi))
+    for (pi, s), passage, (spans, definitions) in zip(nlp_paras, passages, analyze(passages)):
+        for ss, ee in spans:
+            if passage[ss:ee].strip():
+                out.append(sentence_segment(s + ss, s + ee, pi))
+        abbreviations.extend((short, long, s + at) for short, long, at in definitions)
     out.sort(key=lambda g: g.start)
     return out
 
 
+_SENTENCE_FIELDS = vars(Segment("sentence", 0, 0))
+_new_object = object.__new__
+
+
+def sentence_segment(start: int, end: int, paragraph: int) -> Segment:
+    """`Segment("sentence", start, end, paragraph=paragraph)`, made 3 times faster: the frozen
+    dataclass's __init__ sets each field with object.__setattr__, this sets them at once (the
+    same fields, so an equal object; a test checks)."""
+    seg = _new_object(Segment)
+    seg.__dict__.update(_SENTENCE_FIELDS, start=start, end=end, paragraph=paragraph)
+    return seg
+
+
 def _simple_sentences(chunk: str) -> list[tuple[int, int]]:
     spans, pos = [], 0
-    for m in _SIMPLE_SPLIT.finditer(chunk):
-        spans.append((pos, m.start()))
+    for m in _SIMPLE_SPLIT_AT.finditer(chunk):
+        spans.append((pos, m.start() + 1))  # the match of _SIMPLE_SPLIT starts after the punctuation
         pos = m.end()
     spans.append((pos, len(chunk)))
     return [(a, b) for a, b in spans if chunk[a:b].strip()]

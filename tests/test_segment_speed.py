@@ -1,0 +1,166 @@
+"""The segmenter's fast paths find exactly what the slower definitions find: sentences and
+abbreviation definitions against spaCy's pipeline (whitespace other than a space, punctuation
+outside ASCII, parentheses near the limits of the abbreviation detector), and the cheaper scans
+of `core.py` and `tables.py` against the patterns and loops they replace."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from pipeline.models import Segment
+from pipeline.segment import core, segment
+from pipeline.segment.sentences import (
+    MAX_INNER_TOKENS, OTHER_SPACES, abbreviation_definitions, analyze, check_against_spacy, sentence_spans,
+)
+from pipeline.segment.tables import Line, split_lines
+
+
+def test_other_spaces_are_every_space_but_the_space():
+    every = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c != " ")
+    assert OTHER_SPACES == every
+
+
+# ---------------------------------------------------------------- sentences and abbreviations
+PASSAGES = [
+    # whitespace other than one space: piece boundaries, whitespace tokens
+    "Bone marrow (BM) was used.\x0cThe next one.",
+    "End.\u2003 Next (NX) one.  \tAnd a tab.\t\tTwo tabs.",
+    " \u3000(MSC) at the start. Mesenchymal stem cells\u2009(MSCs) later.",
+    "Cells.   Three spaces.\u00a0A no-break space. Line\u2028separator (LS).",
+    "Trailing spaces (TS).   ",
+    # punctuation outside ASCII: the full punct_chars pattern
+    "First sentence。Second sentence. Third？ Fourth！ Done",
+    "Word\u0589 Next one (NO). Café au lait (CAL) was served.",
+    "Accented letters only, no odd full stop: résumé format (RF). Next.",
+    # the first ')' that closes the '(' is the only one that can define
+    "bone marrow (BM) x) and stem cells (SC)) here.",
+    "bone marrow (BM (x) y) z and (BM) again.",
+    "stem cells (a (SC) b c d) e, mesenchymal stromal cells (MSC (see below)) f.",
+    "empty () and ( ) and (( )) and ((BM)) and bone marrow ((BM)).",
+    "umbilical cord (UC (cord)) x) and (( a ) ) b.",
+    # the ')' just within and just beyond reach of the '(' (MAX_INNER_TOKENS)
+    "stromal vascular fraction (" + " ".join("w%d" % i for i in range(MAX_INNER_TOKENS - 1)) + ") here.",
+    "stromal vascular fraction (" + " ".join("w%d" % i for i in range(MAX_INNER_TOKENS)) + ") here.",
+    "stromal vascular fraction (" + " ".join("w%d" % i for i in range(MAX_INNER_TOKENS + 1)) + ") here.",
+    "a (b c d e f g h i j k l) m (SVF) and stromal vascular fraction (SVF) n.",
+    "SVF ( stromal vascular fraction of fat from liposuction here ) and SVF ( a b c d e f g h i ) x.",
+    "BM (bone marrow (aspirate) cells) here, MSC (mesenchymal (stromal) (stem) cells) there.",
+    # long forms: the first letter at a word start, non-ASCII long forms, several tokens a piece
+    "xbone marrow (BM) and marrow bone (MB) bone marrow (BM).",
+    "bbone marrow (BM) and aabc dabc (ADC) and the sstem ccells (SC).",
+    "Σtem cells (SC) and İmmune cells (IC) and Kelvin \u212aelvin (KK).",
+    "bone-marrow-derived(BMD) cells and adipose-derived stromal cells (ADSCs; n = 3).",
+    "Platelet-rich plasma (PRP), bone marrow aspirate concentrate (BMAC) and (BMAC) again.",
+]
+
+
+@pytest.mark.parametrize("passage", PASSAGES)
+def test_sentences_and_abbreviations_as_spacy(passage):
+    ours, spacys, our_abbrevs, spacy_abbrevs = check_against_spacy(passage)
+    assert ours == spacys
+    assert our_abbrevs == spacy_abbrevs
+
+
+def test_random_passages_with_odd_spaces_and_parentheses_as_spacy():
+    words = ("the cells were given to bone marrow stem stromal MSC BM e.g. al. Fig. 2.5 ( ) (( )) ); "
+             "x) (a (b c) d) 。 ！ café").split()
+    spaces = [" ", " ", " ", "  ", "\t", "\u2009", "\x0c", " \u3000", ""]
+    rnd = random.Random(11)
+    for _ in range(200):
+        parts = []
+        for _ in range(rnd.randint(1, 25)):
+            w = rnd.choice(words)
+            if rnd.random() < 0.15:
+                w = "(" + "".join(x[0].upper() for x in parts[-3:] if x) + rnd.choice([")", ")", ") x)", ""])
+            parts.append(w)
+        passage = "".join(p + rnd.choice(spaces) for p in parts)
+        ours, spacys, our_abbrevs, spacy_abbrevs = check_against_spacy(passage)
+        assert (ours, our_abbrevs) == (spacys, spacy_abbrevs), passage
+
+
+def test_analyze_is_each_passage_alone():
+    passages = PASSAGES + ["", " ", "No parenthesis and no full stop"]
+    assert analyze(passages) == [(sentence_spans(p), abbreviation_definitions(p)) for p in passages]
+
+
+# ---------------------------------------------------------------- core.py
+CHUNKS = [
+    "", "plain words only", "as shown (MSCs) here", "a ( MSCs ) b", "(n = 12)", "(bm)", "(Phase-II/III)",
+    "NCT01234567", "xNCT01234567", "the NCTs", "NCT-12", "Smith et al. reported", "Smith et\u00a0al.", "Smith et\u2009al.", "Smith et\x1cal.",
+    "Smith\u0301et al", "wet al", "[12]", "[a]", "[ 1]", "final (A)", "é(B)", "(ABs)", "(AB s)",
+]
+
+
+@pytest.mark.parametrize("chunk", CHUNKS)
+def test_needs_nlp_is_the_pattern(chunk):
+    assert core._needs_nlp(chunk) == (core._NEEDS_NLP.search(chunk) is not None)
+
+
+def _simple_sentences_reference(chunk):
+    spans, pos = [], 0
+    for m in core._SIMPLE_SPLIT.finditer(chunk):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(chunk)))
+    return [(a, b) for a, b in spans if chunk[a:b].strip()]
+
+
+@pytest.mark.parametrize("chunk", [
+    "One. Two! Three? four. 5. Six.  Seven.\nEight. [9] ten. (Eleven) 12%. Thirteen",
+    "a.\x1cB and a.\u2009B and a.\u00a0B and a.\tB and e.g. C and A. B",
+    "...   ", ". A", "x.)A", "x). A", "x]. [A", "",
+])
+def test_simple_sentences_are_the_pattern(chunk):
+    assert core._simple_sentences(chunk) == _simple_sentences_reference(chunk)
+
+
+@pytest.mark.parametrize("text", [
+    "", "Table 1", "no marks\nat all\n", "a | b\nTable 2 x\nTABLE III\nTabled\n| x |\n", "x\n\n|\n", "|||\nTable|TABLE\n",
+    "Table\n", "\nTABLE", "tablE table\n|",
+])
+def test_table_start_lines_are_the_lines_with_marks(text):
+    expected = [i for i, ln in enumerate(split_lines(text)) if "|" in ln.text or "Table" in ln.text or "TABLE" in ln.text]
+    assert core._table_start_lines(text) == expected
+
+
+def _split_lines_reference(text, start=0, end=None):
+    end = len(text) if end is None else end
+    out, pos = [], start
+    while pos <= end:
+        nl = text.find("\n", pos, end)
+        if nl == -1:
+            out.append((pos, end, text[pos:end]))
+            break
+        out.append((pos, nl, text[pos:nl]))
+        pos = nl + 1
+    return out
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\n", "a\nb", "\n\nx\n", "é\n\u2028x\r\ny"])
+def test_split_lines(text):
+    for start in range(len(text) + 2):
+        for end in [None, *range(len(text) + 1)]:
+            lines = split_lines(text, start, end)
+            assert all(type(ln) is Line for ln in lines)
+            assert [tuple(ln) for ln in lines] == _split_lines_reference(text, start, end)
+
+
+def test_sentence_segment_is_a_segment():
+    made = core.sentence_segment(3, 9, 2)
+    assert made == Segment("sentence", 3, 9, paragraph=2)
+    assert vars(made) == vars(Segment("sentence", 3, 9, paragraph=2))
+    assert not hasattr(Segment, "__post_init__") and not hasattr(Segment, "__slots__")
+
+
+def test_tables_are_found_past_lines_without_marks():
+    text = (
+        "Intro text. NCT00000001 is named in prose.\n\n"
+        "Table 1 Trials of stromal cells\nTrial ID | Phase | Route\nNCT05100001 | I | Intravenous\n"
+        "NCT05100002 | II | Intrathecal\n\nMore prose here.\n\n| ID | Phase |\n|---|---|\n| NCT05100003 | I |\n"
+    )
+    seg = segment(text)
+    assert [t.caption for t in seg.tables] == ["Table 1 Trials of stromal cells", ""]
+    rows = [text[g.start:g.end] for g in seg.segments if g.kind == "row"]
+    assert rows == ["NCT05100001 | I | Intravenous", "NCT05100002 | II | Intrathecal", "| NCT05100003 | I |"]
+

@@ -126,7 +126,7 @@ class LocalEngine:
         # forkserver: workers start from a clean process that has imported the pipeline once,
         # not from a copy of this one (which may hold threads of pyarrow or the progress bar)
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.api"])
+        ctx.set_forkserver_preload(["pipeline.warm"])  # imports and warms up the stages once
         max_memory = tasks[0].max_memory_mb
         with _process_pool(max_workers=min(self.workers, len(tasks)), initializer=_init_worker,
                            initargs=(max_memory,), context=ctx) as pool:

@@ -44,6 +44,10 @@ def find_reference_section(text: str) -> int | None:
     return None
 
 
+_LINE_BREAK_HYPHEN = regex.compile(r"-\s*\n\s*")
+_SPACE_RUN = regex.compile(r"\s+")
+
+
 def parse_references(text: str, start: int | None = None) -> dict[int, Reference]:
     if start is None:
         start = find_reference_section(text)
@@ -57,11 +61,10 @@ def parse_references(text: str, start: int | None = None) -> dict[int, Reference
         if expected is not None and n != expected and n in refs:
             continue
         end = starts[k + 1].start() if k + 1 < len(starts) else len(text)
-        body = regex.sub(r"-\s*\n\s*", "", text[m.end():end])
-        body = regex.sub(r"\s+", " ", body).strip()
+        body = _LINE_BREAK_HYPHEN.sub("", text[m.end():end])
+        body = _SPACE_RUN.sub(" ", body).strip()
         sm = _SURNAME_APA.match(body) or _SURNAME_VANC.match(body)
-        ym = list(_YEAR_VANCOUVER.finditer(body)) or list(_YEAR_APA.finditer(body)) or list(_YEAR_ANY.finditer(body))
-        if sm and ym:
+        if sm and (_YEAR_VANCOUVER.search(body) or _YEAR_APA.search(body) or _YEAR_ANY.search(body)):
             refs[n] = Reference(n, sm.group("s"), _pick_year(body), m.start(), end)
         expected = n + 1
     return refs

@@ -1,0 +1,29 @@
+"""Imported by the worker processes' fork server, so that every worker starts warm.
+
+A worker's first paper used to cost about a second more than the others: building the
+vocabulary matchers, compiling patterns, setting up the tokenizer. The fork server does that
+once here, on a small text of its own, and each worker forked from it inherits the result.
+pyarrow, which stores the result, is left to the workers: it starts threads, and a process that
+forks should have none.
+"""
+from __future__ import annotations
+
+SAMPLE = (
+    "Results\n\nA phase 1/2 trial (NCT09000001) gave 2 × 10^6 bone marrow MSCs/kg intravenously "
+    "to 20 patients with Crohn's disease (CD) twice, 4 weeks apart [1]. The trial, sponsored by "
+    "Example University, started in March 2019 and is recruiting.\n\n"
+    "Table 1 Trials\nNCT number | Phase | Source | Route\nNCT09000002 | Ⅱ | umbilical cord | intrathecal\n\n"
+    "References\n\n1. Doe J, Roe R. A trial. J Example. 2019;1:1-9.\n"
+)
+
+
+def warm() -> None:
+    try:
+        from pipeline.api import extract_text
+
+        extract_text(SAMPLE, paper_id="warm")
+    except Exception:  # pragma: no cover - warming is only a speed-up; the worker does it again
+        pass
+
+
+warm()

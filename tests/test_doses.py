@@ -499,8 +499,9 @@ def test_fast_paths_equal_reference(text):
 
 
 def test_fold_covers_every_ignorecase_letter():
-    """`_fold` relies on this: besides ASCII, IGNORECASE matches a letter a-z only with the
-    characters of `_FOLD`, and `_fold` maps each to that letter, one character for one."""
+    """`_fold` (`prechecks.fold_case`) relies on this: besides ASCII, `re` with IGNORECASE matches
+    a letter a-z only with four other characters, and `_fold` maps each to that letter, one
+    character for one."""
     letter = re.compile("[a-z]", re.I)
     others = {chr(c) for c in range(0x80, 0x110000) if letter.fullmatch(chr(c))}
     assert others == {"\u0130", "\u0131", "\u017f", "\u212a"}

@@ -71,6 +71,8 @@ from bisect import bisect_right
 from collections import Counter
 from typing import Iterable, Optional
 
+from pipeline.extract.prechecks import fold_case as _fold
+from pipeline.extract.prechecks import has_any as _has_any  # (a module name: tests switch it off)
 from pipeline.models import Mention
 
 __all__ = ["find_doses", "combine_doses", "find_dose_counts", "NUMBER_WORDS", "DOSE_UNITS"]
@@ -100,23 +102,6 @@ def word_key(word: str) -> str:
     KeyError in `_parse_quant`). Casefold, then fold the two Turkish i's.
     """
     return word.casefold().replace("\u0131", "i").replace("i\u0307", "i")
-
-
-# `re` with IGNORECASE matches an ASCII letter with exactly four other characters (checked over
-# all code points by a test): İ and ı for i, ſ for s, the Kelvin sign for k.
-_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
-
-
-def _fold(text: str) -> str:
-    """Lower-case `text`, one character for one, so that a case-insensitive pattern for a word of
-    ASCII letters can match inside `text` only if the lower-case word is a substring of
-    ``_fold(text)``.  Prechecks use it with `in`, much cheaper than an IGNORECASE alternation scan."""
-    if text.isascii():
-        return text.lower()
-    if "\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text:
-        # one character for one character: str.lower alone would turn İ into "i" + U+0307
-        text = text.translate(_FOLD)  # (slow, hence only when needed)
-    return text.lower()
 
 
 def _word_or_int(s: str) -> Optional[int]:
@@ -584,14 +569,6 @@ def _count_precheck(folded: str) -> bool:
     exact, not only necessary: it is a rule ("3 x a year for 2 years" has no word of it and gives no
     count), so it is kept apart from `_has_any`, which tests switch off."""
     for w in _PRECHECK_COUNT_WORDS:
-        if w in folded:
-            return True
-    return False
-
-
-def _has_any(folded: str, words: tuple[str, ...]) -> bool:
-    """Whether `folded` (``_fold(text)``) contains one of `words`: the prechecks of the patterns below."""
-    for w in words:
         if w in folded:
             return True
     return False

@@ -8,40 +8,9 @@ from __future__ import annotations
 import regex
 
 from pipeline.extract.doses import word_key
+from pipeline.extract.prechecks import fold_case, has_any
 from pipeline.extract.vocab_match import matcher
 from pipeline.models import Mention
-
-
-# ---------------------------------------------------------------- prechecks
-# The finders run on every sentence and most sentences hold none of these values, so each finder
-# first asks whether the text holds a word that every match of its pattern contains (plain substring
-# tests, far cheaper than running a `regex` pattern) and returns [] at once if not. A precheck only
-# ever skips texts its pattern cannot match; tests/test_fields.py tests each one against the pattern.
-
-
-def fold_case(text: str) -> str:
-    """`text` lower-cased with the same offsets, where every character that a case-insensitive `regex`
-    pattern matches for an ASCII letter is that letter in lower case.
-
-    Under IGNORECASE `regex` also matches `İ` for i, `ı` for I, `ſ` for s and the Kelvin sign for k
-    (tests/test_fields.py checks this over all of Unicode). `str.lower` turns the Kelvin sign into k and
-    keeps each other character one character except `İ` ("i" + a combining dot), replaced first; `ſ`
-    and `ı`, which it keeps, are replaced after. So a case-insensitive match of an ASCII word in
-    `text` is that word, lower-cased, at the same offsets in `fold_case(text)`.
-    """
-    if text.isascii():
-        return text.lower()
-    if "\u0130" in text:
-        text = text.replace("\u0130", "i")
-    return text.lower().replace("\u017f", "s").replace("\u0131", "i")
-
-
-def has_any(text: str, words: tuple[str, ...]) -> bool:
-    """Whether one of `words` occurs in `text` (a loop: faster than `any` over a generator)."""
-    for w in words:
-        if w in text:
-            return True
-    return False
 
 
 # ---------------------------------------------------------------- numbers written as words

@@ -12,7 +12,7 @@ from __future__ import annotations
 import regex
 
 from pipeline.extract.doses import word_key
-from pipeline.extract.fields import fold_case, has_any
+from pipeline.extract.prechecks import fold_case, has_any
 from pipeline.models import Mention
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "0": 0, "1": 1, "2": 2, "3": 3, "4": 4}

@@ -12,7 +12,7 @@ import pytest
 from pipeline.extract.vocab_match import _alternation, factored_alternation, matcher, vocab_set
 from pipeline.normalize.text import apply_edits
 from pipeline.segment import segment
-from pipeline.segment.sentences import check_against_spacy, prefetch
+from pipeline.segment.sentences import MAX_INNER_TOKENS, check_against_spacy, prefetch
 
 PASSAGES = [
     "Mesenchymal stem cells (MSCs) were given. Bone marrow (BM) was the source.",
@@ -28,6 +28,34 @@ PASSAGES = [
     "Why? Because! Done... Next: yes; no.",
     "Adipose-derived stromal cells (AD-MSCs; ref 3) were used.",
     "IL-6(1) and (n = 12) and (Table 1) and (2010).",
+    # whitespace other than one space: piece boundaries, whitespace tokens
+    "Bone marrow (BM) was used.\x0cThe next one.",
+    "End.\u2003 Next (NX) one.  \tAnd a tab.\t\tTwo tabs.",
+    " \u3000(MSC) at the start. Mesenchymal stem cells\u2009(MSCs) later.",
+    "Cells.   Three spaces.\u00a0A no-break space. Line\u2028separator (LS).",
+    "Trailing spaces (TS).   ",
+    # punctuation outside ASCII: the full punct_chars pattern
+    "First sentence。Second sentence. Third？ Fourth！ Done",
+    "Word\u0589 Next one (NO). Café au lait (CAL) was served.",
+    "Accented letters only, no odd full stop: résumé format (RF). Next.",
+    # the first ')' that closes the '(' is the only one that can define
+    "bone marrow (BM) x) and stem cells (SC)) here.",
+    "bone marrow (BM (x) y) z and (BM) again.",
+    "stem cells (a (SC) b c d) e, mesenchymal stromal cells (MSC (see below)) f.",
+    "empty () and ( ) and (( )) and ((BM)) and bone marrow ((BM)).",
+    # the ')' just within and just beyond reach of the '(' (MAX_INNER_TOKENS)
+    "stromal vascular fraction (" + " ".join("w%d" % i for i in range(MAX_INNER_TOKENS - 1)) + ") here.",
+    "stromal vascular fraction (" + " ".join("w%d" % i for i in range(MAX_INNER_TOKENS)) + ") here.",
+    "stromal vascular fraction (" + " ".join("w%d" % i for i in range(MAX_INNER_TOKENS + 1)) + ") here.",
+    "a (b c d e f g h i j k l) m (SVF) and stromal vascular fraction (SVF) n.",
+    "SVF ( stromal vascular fraction of fat from liposuction here ) and SVF ( a b c d e f g h i ) x.",
+    "BM (bone marrow (aspirate) cells) here, MSC (mesenchymal (stromal) (stem) cells) there.",
+    # long forms: the first letter at a word start, non-ASCII long forms, several tokens a piece
+    "xbone marrow (BM) and marrow bone (MB) bone marrow (BM).",
+    "bbone marrow (BM) and aabc dabc (ADC) and the sstem ccells (SC).",
+    "Σtem cells (SC) and İmmune cells (IC) and Kelvin \u212aelvin (KK).",
+    "bone-marrow-derived(BMD) cells and adipose-derived stromal cells (ADSCs; n = 3).",
+    "Platelet-rich plasma (PRP), bone marrow aspirate concentrate (BMAC) and (BMAC) again.",
 ]
 
 
@@ -38,17 +66,34 @@ def test_sentences_and_abbreviations_as_spacy(passage):
     assert our_abbrevs == spacy_abbrevs
 
 
-def test_random_passages_as_spacy():
-    words = "the cells were given to patients with bone marrow stem MSC BM EV e.g. al. vs. Fig. 2.5 U.S. [12]. ( ) (( ))".split()
-    rnd = random.Random(7)
-    for _ in range(150):
-        parts = []
-        for _ in range(rnd.randint(1, 30)):
-            w = rnd.choice(words)
-            if rnd.random() < 0.1:
-                w = "(" + "".join(x[0].upper() for x in parts[-3:] if x) + ")"
-            parts.append(w)
-        passage = "".join(p + rnd.choice([" ", " ", "  ", ". ", "\t"]) for p in parts)
+def _random_passage(rnd, words, spaces, closers, max_words, paren_share):
+    parts = []
+    for _ in range(rnd.randint(1, max_words)):
+        w = rnd.choice(words)
+        if rnd.random() < paren_share:
+            w = "(" + "".join(x[0].upper() for x in parts[-3:] if x) + (rnd.choice(closers) if len(closers) > 1 else closers[0])
+        parts.append(w)
+    return "".join(p + rnd.choice(spaces) for p in parts)
+
+
+RANDOM_PASSAGES = {
+    "plain": dict(
+        seed=7, n=150, max_words=30, paren_share=0.1, closers=[")"], spaces=[" ", " ", "  ", ". ", "\t"],
+        words="the cells were given to patients with bone marrow stem MSC BM EV e.g. al. vs. Fig. 2.5 U.S. [12]. ( ) (( ))".split()),
+    "odd spaces and parentheses": dict(
+        seed=11, n=200, max_words=25, paren_share=0.15, closers=[")", ")", ") x)", ""],
+        spaces=[" ", " ", " ", "  ", "\t", "\u2009", "\x0c", " \u3000", ""],
+        words=("the cells were given to bone marrow stem stromal MSC BM e.g. al. Fig. 2.5 ( ) (( )) ); "
+               "x) (a (b c) d) \u3002 \uff01 caf\u00e9").split()),
+}
+
+
+@pytest.mark.parametrize("kind", RANDOM_PASSAGES)
+def test_random_passages_as_spacy(kind):
+    spec = dict(RANDOM_PASSAGES[kind])
+    rnd, n = random.Random(spec.pop("seed")), spec.pop("n")
+    for _ in range(n):
+        passage = _random_passage(rnd, **spec)
         ours, spacys, our_abbrevs, spacy_abbrevs = check_against_spacy(passage)
         assert (ours, our_abbrevs) == (spacys, spacy_abbrevs), passage
 

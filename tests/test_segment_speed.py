@@ -4,16 +4,13 @@ outside ASCII, parentheses near the limits of the abbreviation detector), and th
 of `core.py` and `tables.py` against the patterns and loops they replace."""
 from __future__ import annotations
 
-import random
-
 import pytest
 
 from pipeline.models import Segment
 from pipeline.segment import core, segment
-from pipeline.segment.sentences import (
-    MAX_INNER_TOKENS, OTHER_SPACES, abbreviation_definitions, analyze, check_against_spacy, sentence_spans,
-)
+from pipeline.segment.sentences import OTHER_SPACES, abbreviation_definitions, analyze, sentence_spans
 from pipeline.segment.tables import Line, split_lines
+from test_fast_paths import PASSAGES
 
 
 def test_other_spaces_are_every_space_but_the_space():
@@ -22,63 +19,7 @@ def test_other_spaces_are_every_space_but_the_space():
 
 
 # ---------------------------------------------------------------- sentences and abbreviations
-PASSAGES = [
-    # whitespace other than one space: piece boundaries, whitespace tokens
-    "Bone marrow (BM) was used.\x0cThe next one.",
-    "End.\u2003 Next (NX) one.  \tAnd a tab.\t\tTwo tabs.",
-    " \u3000(MSC) at the start. Mesenchymal stem cells\u2009(MSCs) later.",
-    "Cells.   Three spaces.\u00a0A no-break space. Line\u2028separator (LS).",
-    "Trailing spaces (TS).   ",
-    # punctuation outside ASCII: the full punct_chars pattern
-    "First sentence。Second sentence. Third？ Fourth！ Done",
-    "Word\u0589 Next one (NO). Café au lait (CAL) was served.",
-    "Accented letters only, no odd full stop: résumé format (RF). Next.",
-    # the first ')' that closes the '(' is the only one that can define
-    "bone marrow (BM) x) and stem cells (SC)) here.",
-    "bone marrow (BM (x) y) z and (BM) again.",
-    "stem cells (a (SC) b c d) e, mesenchymal stromal cells (MSC (see below)) f.",
-    "empty () and ( ) and (( )) and ((BM)) and bone marrow ((BM)).",
-    "umbilical cord (UC (cord)) x) and (( a ) ) b.",
-    # the ')' just within and just beyond reach of the '(' (MAX_INNER_TOKENS)
-    "stromal vascular fraction (" + " ".join("w%d" % i for i in range(MAX_INNER_TOKENS - 1)) + ") here.",
-    "stromal vascular fraction (" + " ".join("w%d" % i for i in range(MAX_INNER_TOKENS)) + ") here.",
-    "stromal vascular fraction (" + " ".join("w%d" % i for i in range(MAX_INNER_TOKENS + 1)) + ") here.",
-    "a (b c d e f g h i j k l) m (SVF) and stromal vascular fraction (SVF) n.",
-    "SVF ( stromal vascular fraction of fat from liposuction here ) and SVF ( a b c d e f g h i ) x.",
-    "BM (bone marrow (aspirate) cells) here, MSC (mesenchymal (stromal) (stem) cells) there.",
-    # long forms: the first letter at a word start, non-ASCII long forms, several tokens a piece
-    "xbone marrow (BM) and marrow bone (MB) bone marrow (BM).",
-    "bbone marrow (BM) and aabc dabc (ADC) and the sstem ccells (SC).",
-    "Σtem cells (SC) and İmmune cells (IC) and Kelvin \u212aelvin (KK).",
-    "bone-marrow-derived(BMD) cells and adipose-derived stromal cells (ADSCs; n = 3).",
-    "Platelet-rich plasma (PRP), bone marrow aspirate concentrate (BMAC) and (BMAC) again.",
-]
-
-
-@pytest.mark.parametrize("passage", PASSAGES)
-def test_sentences_and_abbreviations_as_spacy(passage):
-    ours, spacys, our_abbrevs, spacy_abbrevs = check_against_spacy(passage)
-    assert ours == spacys
-    assert our_abbrevs == spacy_abbrevs
-
-
-def test_random_passages_with_odd_spaces_and_parentheses_as_spacy():
-    words = ("the cells were given to bone marrow stem stromal MSC BM e.g. al. Fig. 2.5 ( ) (( )) ); "
-             "x) (a (b c) d) 。 ！ café").split()
-    spaces = [" ", " ", " ", "  ", "\t", "\u2009", "\x0c", " \u3000", ""]
-    rnd = random.Random(11)
-    for _ in range(200):
-        parts = []
-        for _ in range(rnd.randint(1, 25)):
-            w = rnd.choice(words)
-            if rnd.random() < 0.15:
-                w = "(" + "".join(x[0].upper() for x in parts[-3:] if x) + rnd.choice([")", ")", ") x)", ""])
-            parts.append(w)
-        passage = "".join(p + rnd.choice(spaces) for p in parts)
-        ours, spacys, our_abbrevs, spacy_abbrevs = check_against_spacy(passage)
-        assert (ours, our_abbrevs) == (spacys, spacy_abbrevs), passage
-
-
+# (compared with spaCy in tests/test_fast_paths.py, whose PASSAGES include these)
 def test_analyze_is_each_passage_alone():
     passages = PASSAGES + ["", " ", "No parenthesis and no full stop"]
     assert analyze(passages) == [(sentence_spans(p), abbreviation_definitions(p)) for p in passages]

@@ -166,7 +166,7 @@ PAPER_SLOT = "@@paper-id-8f3a1c@@"
 
 
 # stored results are compressed: a paper's evidence repeats each snippet for every value in it,
-# so zstd makes the file (which also travels from the worker to the run) about ten times smaller
+# so zstd makes the file (which also travels from the worker to the run) about five times smaller
 CODEC = "zstd"
 
 

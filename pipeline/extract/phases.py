@@ -37,7 +37,6 @@ _FUTURE = regex.compile(
 # Prechecks (see pipeline.extract.fields): each branch of _FUTURE holds one of these words, and a
 # match of _PHASE_WORD starts with "early" or "phase"
 _FUTURE_WORDS = ("needed", "necessary", "warranted", "required", "future", "plan", "looking", "conducted", "would", "should")
-_NOT_TRIAL_PHASE = regex.compile(r"(?:acute|chronic|subacute|lead-in|luteal|follicular|active|progressive|stable|early|late|initial|first|second|maintenance|treatment|study)\s+phase\b(?!\s*" + _NUM + ")", regex.I)
 
 
 _NUMERAL = regex.compile(r"IV|I{1,3}|[0-4]", regex.I)

@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from pipeline.extract.prechecks import has_any
 from pipeline.models import Mention
 
 __all__ = ["find_registry_ids", "canonical_id", "registry_of", "FORMATS", "IdFormat", "REGISTRY_CODES"]
@@ -389,17 +390,10 @@ def _build(fmt: IdFormat, m: re.Match) -> Optional[str]:
     return value if fmt.canonical.fullmatch(value) else None
 
 
-def _has_any(text: str, words: tuple[str, ...]) -> bool:
-    for w in words:  # a loop: faster than `any` over a generator
-        if w in text:
-            return True
-    return False
-
-
 def _may_hold_id(text: str, lower: str) -> bool:
     """False when no format can match `text` (`lower` is `text.lower()`): see the prechecks above."""
-    return _has_any(text, _DIGITS) and (
-        _has_any(lower, _TRIGGER_PARTS) or _has_any(text, _PREFIXES) or _EU_START.search(text) is not None
+    return has_any(text, _DIGITS) and (
+        has_any(lower, _TRIGGER_PARTS) or has_any(text, _PREFIXES) or _EU_START.search(text) is not None
     )
 
 
@@ -418,7 +412,7 @@ def _may_run(text: str, lower: str) -> tuple[bool, ...]:
     out = []
     for fmt, prefix in zip(FORMATS, _PREFIX_OF):
         if prefix is None:
-            out.append(_has_any(lower, fmt.triggers))
+            out.append(has_any(lower, fmt.triggers))
         elif prefix:
             out.append(prefix in text)
         else:

@@ -32,6 +32,7 @@ class Task:
     max_bytes: int
     timeout: float
     max_memory_mb: int
+    store: tuple[str, str] | None = None  # (cache folder, kind): the worker stores the result there
 
 
 def _limit_memory(max_memory_mb: int) -> None:
@@ -72,14 +73,20 @@ def _process_pool(**kw):
     return Pool(**kw)
 
 
-def _process(path: str, max_bytes: int) -> PaperResult:
-    """One paper, in a worker: its result comes back serialized for the cache (`stored`), so the
-    run's own process only writes bytes and the workers do all the per-paper work."""
+def _process(path: str, max_bytes: int, store: tuple[str, str] | None = None) -> PaperResult:
+    """One paper, in a worker: its result is serialized for the cache, so the workers do all the
+    per-paper work. With `store` (a local run: the cache folder and the paper's kind) the worker
+    writes the cache file itself (`stored_as`), under the hash of the content it read; otherwise
+    the bytes come back (`stored`)."""
     from pipeline.api import process_paper
-    from pipeline.cache import result_bytes
+    from pipeline.cache import result_bytes, result_file_name, storable, write_result
 
     result = process_paper(path, max_bytes)
     result.stored = result_bytes(result)
+    if store and result.sha256 and storable(result):
+        name = result_file_name((result.sha256, store[1]))
+        write_result(Path(store[0]) / name, result)
+        result.stored, result.stored_as = None, name
     result.evidence, result.text = [], ""
     return result
 
@@ -130,7 +137,7 @@ class LocalEngine:
         max_memory = tasks[0].max_memory_mb
         with _process_pool(max_workers=min(self.workers, len(tasks)), initializer=_init_worker,
                            initargs=(max_memory,), context=ctx) as pool:
-            futures = {pool.schedule(_process, args=(t.path, t.max_bytes), timeout=t.timeout): t for t in tasks}
+            futures = {pool.schedule(_process, args=(t.path, t.max_bytes, t.store), timeout=t.timeout): t for t in tasks}
             from concurrent.futures import as_completed
 
             for future in as_completed(futures):

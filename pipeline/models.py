@@ -136,3 +136,4 @@ class PaperResult:
     text: str = ""
     seconds: float = 0.0
     stored: Optional[bytes] = None  # evidence and text serialized for the cache, by the worker
+    stored_as: Optional[str] = None  # or the cache file the worker wrote them to

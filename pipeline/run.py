@@ -97,7 +97,7 @@ def _write_text(out: Path, result: PaperResult, key, cache: Cache) -> Path | Non
             return path
     except OSError:
         pass
-    with atomic_path(path, "wb") as fh:
+    with atomic_path(path, "wb", durable=False) as fh:  # made again from the stored result
         fh.write(data)
     cache.note_text(path.name, key)
     return path
@@ -117,7 +117,8 @@ def _extract(paths: list[Path], cache: Cache, options: RunOptions):
             continue  # stored, or the same content under another name: read once
         if key:
             planned[key] = i
-        tasks.append(Task(i, str(p), options.max_bytes, options.timeout, options.max_memory_mb))
+        store = (str(cache.dir), key[1]) if key else None
+        tasks.append(Task(i, str(p), options.max_bytes, options.timeout, options.max_memory_mb, store))
     unstored: dict[int, PaperResult] = {}
     engine = make_engine(options.engine, options.workers, options.scheduler)
     for index, result in _progress(engine.run(tasks), len(tasks), options.progress):
@@ -128,6 +129,20 @@ def _extract(paths: list[Path], cache: Cache, options: RunOptions):
             unstored[index] = result
         result.stored = None
     return keys, unstored, planned, len(tasks)
+
+
+def _extract_again(path: Path, key, cache: Cache, options: RunOptions, paper_id: str, shown_path: str):
+    """A paper whose stored result could not be read, extracted alone and stored again."""
+    from pipeline.cache import read_stored
+
+    task = Task(0, str(path), options.max_bytes, options.timeout, options.max_memory_mb)  # (bytes come back)
+    engine = make_engine(options.engine, options.workers, options.scheduler)
+    for _, result in engine.run([task]):
+        if result.stored is None:  # failed before a result was made (time or memory limit)
+            return result, EMPTY_EVIDENCE, None
+        cache.store(key, result)
+        return read_stored(result.stored, paper_id, shown_path)
+    raise AssertionError("the engine returned no result")  # pragma: no cover
 
 
 def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
@@ -154,7 +169,11 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
             if i in unstored:
                 result = unstored[i]
             elif key and cache.has(key):
-                result, table, lines = cache.load_table(key, paper_id, shown_path)
+                loaded = cache.load_table(key, paper_id, shown_path)
+                if loaded is None:  # unreadable: removed by the cache, extracted again now
+                    loaded = _extract_again(path, key, cache, options, paper_id, shown_path)
+                    n_extracted += 1
+                result, table, lines = loaded
             else:  # the same content as a paper whose result could not be stored: the same row
                 result = copy.copy(unstored[planned[key]])
             result.paper_id, result.path = paper_id, shown_path

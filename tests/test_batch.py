@@ -91,6 +91,24 @@ def test_new_paper_is_extracted_alone_and_removed_paper_leaves(tmp_path):
     assert not (out / "texts" / "a.txt").exists()
 
 
+@pytest.mark.parametrize("damage", ["empty", "cut short", "garbage"])
+def test_unreadable_stored_result_is_extracted_again(tmp_path, damage):
+    """Stored results are not fsynced (they can be made again): one cut short by a power cut, or
+    damaged otherwise, is extracted again and the tables come out the same."""
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A, "b.txt": PAPER_B})
+    out = tmp_path / "out"
+    run_corpus(corpus, out, progress=False)
+    before = {n: (out / n).read_bytes() for n in TABLE_FILES}
+    stored = sorted((out / ".cache").glob("*/*.arrow"))
+    assert len(stored) == 2
+    data = stored[0].read_bytes()
+    stored[0].write_bytes({"empty": b"", "cut short": data[: len(data) // 2], "garbage": b"\x00junk" * 50}[damage])
+    again = run_corpus(corpus, out, progress=False)
+    assert (again.extracted, again.cached) == (1, 1)
+    assert {n: (out / n).read_bytes() for n in TABLE_FILES} == before
+    assert run_corpus(corpus, out, progress=False).extracted == 0  # stored again
+
+
 def test_changed_paper_is_extracted_again(tmp_path):
     corpus = _corpus(tmp_path, {"a.txt": PAPER_A, "b.txt": PAPER_B})
     out = tmp_path / "out"

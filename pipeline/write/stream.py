@@ -113,9 +113,8 @@ class EvidenceSink:
         self.staged, self.name = staged, name
         self.schema = arrow_schema(EVIDENCE_COLUMNS)
         fd, self._csv_tmp = staged.temp(f"{name}.csv")
-        self._csv = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        self._writer = csv.writer(self._csv, lineterminator="\n")
-        self._writer.writerow(EVIDENCE_FIELD_NAMES)
+        self._csv = os.fdopen(fd, "wb")  # UTF-8: stored papers' lines come as bytes
+        self._csv.write((",".join(EVIDENCE_FIELD_NAMES) + "\n").encode("utf-8"))
         fd, self._pq_tmp = staged.temp(f"{name}.parquet")
         os.close(fd)
         self._pq = pq.ParquetWriter(self._pq_tmp, self.schema)
@@ -123,12 +122,12 @@ class EvidenceSink:
         self._buffered = 0
         self.rows = 0
 
-    def write_table(self, table: pa.Table, csv_rows: str | None = None) -> None:
+    def write_table(self, table: pa.Table, csv_rows: bytes | None = None) -> None:
         """Rows of an evidence table (`pipeline.cache.evidence_table`), in order; `csv_rows`, when
-        given, is the same rows already rendered by `render_csv` (a stored paper's)."""
+        given, is the same rows already rendered by `render_csv`, in UTF-8 (a stored paper's)."""
         if not table.num_rows:
             return
-        self._csv.write(csv_rows if csv_rows is not None else render_csv(table))
+        self._csv.write(csv_rows if csv_rows is not None else render_csv(table).encode("utf-8"))
         self._buffer.append(table.select(list(EVIDENCE_FIELD_NAMES)).cast(self.schema))
         self._buffered += table.num_rows
         self.rows += table.num_rows

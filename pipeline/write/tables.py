@@ -34,15 +34,20 @@ def make_temp(path: Path) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path, mode: str = "w", **kw):
-    """Open a temporary file beside `path`; on success fsync and move it into place."""
+def atomic_path(path: Path, mode: str = "w", durable: bool = True, **kw):
+    """Open a temporary file beside `path`; on success (fsync and) move it into place.
+
+    Either way a killed run leaves the old file or the new one, never half of one. `durable`
+    also survives a power cut; files the run can make again (a paper's stored result or text)
+    skip it, since an fsync per paper costs the run a second per thousand papers."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = make_temp(path)
     try:
         with os.fdopen(fd, mode, **kw) as fh:
             yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections import Counter
 import sys
 import time
 from dataclasses import dataclass, field
@@ -28,8 +27,9 @@ from pipeline import pipeline_version
 from pipeline.ingest.text import DEFAULT_MAX_BYTES, kind_of, paper_ids, printable
 from pipeline.merge import TrialMerger
 from pipeline.models import PaperResult
-from pipeline.schema import EVIDENCE_FIELD_NAMES, PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
+from pipeline.schema import PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
 from pipeline.write.report import REPORT_FILE, render_report
+from pipeline.write.sample import ReportSample
 from pipeline.write.stream import EvidenceSink, Staged, write_table
 from pipeline.write.tables import atomic_path, datapackage, text_file_name
 
@@ -255,34 +255,6 @@ def _corrections(corpus: Path, options: RunOptions):
         return None, CorrectionPlan(()), []
     corrections, problems = read_corrections(path)
     return str(path), CorrectionPlan(corrections), problems
-
-
-class ReportSample:
-    """The evidence the report shows: every value of every trial with at most `per_value` of its
-    places (a value printed in 500 papers shows 10 and says 500), and counts of the rest."""
-
-    def __init__(self, per_value: int = 10):
-        self.per_value = per_value
-        self.rows: list[dict] = []
-        self.total = 0
-        self.untied: Counter = Counter()
-        self._shown: Counter = Counter()
-
-    def add_table(self, table) -> None:
-        if not table.num_rows:
-            return
-        keep = []
-        for i, (tid, column, value, paper) in enumerate(zip(*(table.column(n).to_numpy(zero_copy_only=False) for n in ("trial_id", "field", "value", "paper_id")))):
-            self.total += 1
-            if not tid:
-                self.untied[paper] += 1
-                continue
-            key = (tid, column, value)
-            if self._shown[key] < self.per_value:
-                self._shown[key] += 1
-                keep.append(i)
-        if keep:
-            self.rows.extend(table.take(keep).select(list(EVIDENCE_FIELD_NAMES)).to_pylist())
 
 
 def _report_meta(corpus: Path, options: RunOptions, summary: "RunSummary") -> dict:

@@ -20,17 +20,18 @@ from dataclasses import fields as dc_fields
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from pipeline import __version__
 from pipeline.models import Evidence, PaperResult
 from pipeline.schema import EVIDENCE_COLUMNS
 from pipeline.write.tables import arrow_schema, atomic_path
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 CACHE_DIR = ".cache"
 FORMAT = 4  # bump when the stored layout changes
-EVIDENCE_SCHEMA = arrow_schema(EVIDENCE_COLUMNS).append(pa.field("data", pa.string()))  # + the dose's data
 # papers.csv fields that belong to the content, not to the file's name or place
 _CONTENT_FIELDS = ("kind", "status", "message", "pages", "chars", "read_with", "sha256", "n_trials", "n_evidence", "warnings", "seconds")
 # errors that depend on the run's limits or on a bug, not on the file: tried again next run
@@ -143,6 +144,8 @@ class Cache:
     def load_table(self, key: tuple[str, str], paper_id: str, path: str) -> tuple[PaperResult, pa.Table, bytes | None] | None:
         """A stored result (`read_stored`), or None when its file cannot be read (cut short by a
         power cut, damaged, removed meanwhile): the file is removed and the paper is extracted again."""
+        import pyarrow as pa
+
         file = self._file(key)
         try:
             with pa.memory_map(str(file)) as source:
@@ -163,11 +166,23 @@ class Cache:
                 shutil.rmtree(child, ignore_errors=True)
 
 
+# pyarrow is imported by the functions below, not with the module: a run hashes its files and
+# starts its workers first (the workers do not wait for it), and reads stored results after
+@lru_cache(maxsize=1)
+def evidence_schema() -> pa.Schema:
+    """The Arrow schema of stored evidence: the evidence columns and the dose's `data` as JSON."""
+    import pyarrow as pa
+
+    return arrow_schema(EVIDENCE_COLUMNS).append(pa.field("data", pa.string()))
+
+
 def evidence_table(evidence: list[Evidence]) -> pa.Table:
     """Evidence rows as an Arrow table (the `data` tuples as JSON)."""
+    import pyarrow as pa
+
     cols = {c[0]: [getattr(ev, c[0]) for ev in evidence] for c in EVIDENCE_COLUMNS}
     cols["data"] = [json.dumps(ev.data) if ev.data else None for ev in evidence]
-    return pa.table(cols, schema=EVIDENCE_SCHEMA)
+    return pa.table(cols, schema=evidence_schema())
 
 
 _EVIDENCE_NAMES = tuple(f.name for f in dc_fields(Evidence))
@@ -197,10 +212,14 @@ CODEC = "lz4"
 
 
 def _pack(data: bytes) -> bytes:
+    import pyarrow as pa
+
     return len(data).to_bytes(8, "little") + pa.compress(data, codec=CODEC, asbytes=True)
 
 
 def _unpack(data: bytes) -> bytes:
+    import pyarrow as pa
+
     size = int.from_bytes(data[:8], "little")
     return pa.decompress(data[8:], decompressed_size=size, codec=CODEC, asbytes=True) if size else b""
 
@@ -209,6 +228,8 @@ def result_bytes(result: PaperResult) -> bytes:
     """A paper's result as the stored file's bytes (made in the worker that extracted it): an
     Arrow IPC file of its evidence (LZ4-compressed buffers) whose metadata holds the papers.csv
     fields, the normalized text and the evidence.csv lines (those two compressed)."""
+    import pyarrow as pa
+
     from pipeline.write.stream import render_csv
 
     table = evidence_table(result.evidence)
@@ -238,6 +259,8 @@ def read_stored(source, paper_id: str, path: str) -> tuple[PaperResult, pa.Table
     """A stored result (a file's path, a memory map or `result_bytes`) under the paper's current
     name (the same content may have been renamed): its papers.csv row and text, its evidence as an
     Arrow table (no metadata) and the evidence's evidence.csv lines as UTF-8 (None when not stored)."""
+    import pyarrow as pa
+
     if isinstance(source, (str, Path)):
         with pa.memory_map(str(source)) as mapped:
             return read_stored(mapped, paper_id, path)

@@ -16,26 +16,29 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+# only what the run needs before its workers start; pyarrow (and pandas, which pyarrow loads
+# with its first table), the corrections, the merge, the writers and the report are imported
+# after the extraction, so the workers do not wait for them
 from pipeline.cache import Cache, evidence_table, fingerprint
-from pipeline.corrections import CorrectionPlan, mark_reviewed, read_corrections
 from pipeline.engine import DEFAULT_MAX_MEMORY_MB, Task, make_engine
 from pipeline.errors import RegistryError, message
 from pipeline.ingest import discover
 from pipeline import pipeline_version
 from pipeline.ingest.text import DEFAULT_MAX_BYTES, kind_of, paper_ids, printable
-from pipeline.merge import TrialMerger
 from pipeline.models import PaperResult
 from pipeline.schema import PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
-from pipeline.write.report import REPORT_FILE, render_report
-from pipeline.write.sample import ReportSample
-from pipeline.write.stream import EvidenceSink, Staged, write_table
-from pipeline.write.tables import atomic_path, datapackage, text_file_name
 
 
-EMPTY_EVIDENCE = evidence_table([])  # (schema.empty_table() would import pandas)
 DEFAULT_CORRECTIONS = "corrections.csv"  # looked for in the corpus folder
+
+
+@lru_cache(maxsize=1)
+def _empty_evidence():
+    """An evidence table without rows (schema.empty_table() would import pandas)."""
+    return evidence_table([])
 
 
 @dataclass
@@ -82,12 +85,16 @@ def _progress(items, total: int, enabled: bool | None):
 
 
 def _text_path(out: Path, paper_id: str) -> Path:
+    from pipeline.write.tables import text_file_name
+
     return out / "texts" / text_file_name(paper_id)
 
 
 def _write_text(out: Path, result: PaperResult, key, cache: Cache) -> Path | None:
     """texts/<paper>.txt, unless the file there is already this content's text (the cache
     remembers which content each text file was written from)."""
+    from pipeline.write.tables import atomic_path
+
     if not result.text:
         return None
     path = _text_path(out, result.paper_id)
@@ -139,7 +146,7 @@ def _extract_again(path: Path, key, cache: Cache, options: RunOptions, paper_id:
     engine = make_engine(options.engine, options.workers, options.scheduler)
     for _, result in engine.run([task]):
         if result.stored is None:  # failed before a result was made (time or memory limit)
-            return result, EMPTY_EVIDENCE, None
+            return result, _empty_evidence(), None
         cache.store(key, result)
         return read_stored(result.stored, paper_id, shown_path)
     raise AssertionError("the engine returned no result")  # pragma: no cover
@@ -154,6 +161,13 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     ids = paper_ids(paths, corpus)
     keys, unstored, planned, n_extracted = _extract(paths, cache, options)
 
+    from pipeline.corrections import mark_reviewed
+    from pipeline.merge import TrialMerger
+    from pipeline.write.report import REPORT_FILE, render_report
+    from pipeline.write.stream import EvidenceSink, Staged, write_table
+    from pipeline.write.tables import datapackage
+    from pipeline.write.sample import ReportSample
+
     corrections_path, plan, read_problems = _corrections(corpus, options)
     staged = Staged(out)
     sink = EvidenceSink(staged)
@@ -165,7 +179,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     try:
         for i, path in enumerate(paths):
             key, paper_id, shown_path = keys[i], ids[i], printable(str(path))
-            table, lines = EMPTY_EVIDENCE, None
+            table, lines = _empty_evidence(), None
             if i in unstored:
                 result = unstored[i]
             elif key and cache.has(key):
@@ -179,7 +193,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
             result.paper_id, result.path = paper_id, shown_path
             if key and result.status != "error":
                 if key in first_by_key:
-                    table, result.n_evidence, result.n_trials = EMPTY_EVIDENCE, 0, 0
+                    table, result.n_evidence, result.n_trials = _empty_evidence(), 0, 0
                     result.status = "warning"
                     result.warnings = [*result.warnings, message("W202", other=first_by_key[key])]
                     result.message = "; ".join(result.warnings)
@@ -247,6 +261,8 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
 
 def _corrections(corpus: Path, options: RunOptions):
     """The corrections file (given, or `<corpus>/corrections.csv` when present), ready to apply."""
+    from pipeline.corrections import CorrectionPlan, read_corrections
+
     path = options.corrections
     if path is None:
         default = Path(corpus) / DEFAULT_CORRECTIONS

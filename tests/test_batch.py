@@ -341,6 +341,49 @@ def test_dask_cluster_writes_the_same_files_as_a_local_run(tmp_path, dask_cluste
         assert rows[paper]["kind"] == "text"
 
 
+# -- start-up -----------------------------------------------------------------------------------
+# modules the run's own process leaves until its workers have started: pyarrow and pandas alone
+# take about 0.4 s, and every worker waits for that before it can start
+LATE_MODULES = ("pyarrow", "pyarrow.parquet", "pandas", "numpy", "yaml", "pipeline.corrections", "pipeline.merge",
+                "pipeline.write.report", "pipeline.write.stream")
+STARTUP_CHECK = """
+import sys
+from pathlib import Path
+
+import pipeline.cli
+import pipeline.engine
+import pipeline.run
+from pipeline.cache import Cache
+
+late = {late!r}
+print("imported:", [m for m in late if m in sys.modules])
+
+
+class PoolStarts(Exception):
+    pass
+
+
+def pool(**kw):
+    raise PoolStarts([m for m in late if m in sys.modules])
+
+
+pipeline.engine._process_pool = pool
+try:
+    pipeline.run.run(Path(sys.argv[1]), Path(sys.argv[2]), pipeline.run.RunOptions(progress=False))
+except PoolStarts as started:
+    print("before the pool:", started.args[0])
+"""
+
+
+def test_the_worker_pool_starts_before_pyarrow_is_imported(tmp_path):
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A})
+    code = STARTUP_CHECK.format(late=LATE_MODULES)
+    done = subprocess.run([sys.executable, "-c", code, str(corpus), str(tmp_path / "out")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["imported: []", "before the pool: []"], done.stdout
+
+
 # -- progress -----------------------------------------------------------------------------------
 def test_progress_bar_on_request_and_quiet_when_not_a_terminal(tmp_path):
     corpus = _corpus(tmp_path, {"a.txt": PAPER_A, "b.txt": PAPER_B})

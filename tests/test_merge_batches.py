@@ -3,7 +3,6 @@ must give exactly what a plain loop over every row gives, whatever the batch siz
 below are the reference. Confidence is summed in thousandths, so ties do not depend on order."""
 from __future__ import annotations
 
-import json
 import random
 from collections import Counter, defaultdict
 

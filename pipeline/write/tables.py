@@ -10,17 +10,22 @@ import re
 import tempfile
 import unicodedata
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from pipeline.schema import EVIDENCE_COLUMNS, LIST_SEP, PAPER_COLUMNS, TRIAL_COLUMNS
 
-ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def arrow_schema(columns) -> pa.Schema:
-    """The Arrow schema of declared columns (`pipeline.schema`); list columns are joined strings."""
-    return pa.schema([(c[0], ARROW_TYPES[c[1]]) for c in columns])
+    """The Arrow schema of declared columns (`pipeline.schema`); list columns are joined strings.
+    (pyarrow is imported here, not with the module: atomic writes and file names are needed
+    before a run's workers start, pyarrow only after.)"""
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
+    return pa.schema([(c[0], types[c[1]]) for c in columns])
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 FILE_MODE = 0o666 & ~_UMASK  # what open() would give: temporary files start private

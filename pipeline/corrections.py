@@ -479,8 +479,7 @@ class CorrectionPlan:
     def filter_table(self, table):
         """`filter` for one paper's evidence as an Arrow table (`pipeline.cache.evidence_table`):
         (table the merge reads, table evidence.csv keeps). Without corrections, both are `table`."""
-        if not self._watched:
-            self._trials.update(t for t in table.column("trial_id").unique().to_pylist() if t)
+        if not self._watched:  # no corrections: nothing to filter, no trial ids to check them against
             return table, table
         from pipeline.cache import evidence_table, table_evidence
 

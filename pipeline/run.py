@@ -110,6 +110,13 @@ def _write_text(out: Path, result: PaperResult, key, cache: Cache) -> Path | Non
     return path
 
 
+def _file_size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def _extract(paths: list[Path], cache: Cache, options: RunOptions):
     """Extract what is not stored yet. Returns each path's cache key (content hash and kind; None
     for what is not a regular file), the results that could not be stored (by index), the index
@@ -126,6 +133,8 @@ def _extract(paths: list[Path], cache: Cache, options: RunOptions):
             planned[key] = i
         store = (str(cache.dir), key[1]) if key else None
         tasks.append(Task(i, str(p), options.max_bytes, options.timeout, options.max_memory_mb, store))
+    # the largest files first, so that no worker is left with a long paper while the others wait
+    tasks.sort(key=lambda t: -_file_size(t.path))
     unstored: dict[int, PaperResult] = {}
     engine = make_engine(options.engine, options.workers, options.scheduler)
     for index, result in _progress(engine.run(tasks), len(tasks), options.progress):
@@ -176,14 +185,16 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     papers: list[PaperResult] = []
     first_by_key: dict[tuple, str] = {}
     texts: set[Path] = set()
+    stored = {i for i, key in enumerate(keys) if i not in unstored and key and cache.has(key)}
+    loads = _read_ahead(lambda i: cache.load_table(keys[i], ids[i], printable(str(paths[i]))), sorted(stored))
     try:
         for i, path in enumerate(paths):
             key, paper_id, shown_path = keys[i], ids[i], printable(str(path))
             table, lines = _empty_evidence(), None
             if i in unstored:
                 result = unstored[i]
-            elif key and cache.has(key):
-                loaded = cache.load_table(key, paper_id, shown_path)
+            elif i in stored:
+                loaded = next(loads)
                 if loaded is None:  # unreadable: removed by the cache, extracted again now
                     loaded = _extract_again(path, key, cache, options, paper_id, shown_path)
                     n_extracted += 1
@@ -208,6 +219,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
                 texts.add(text_file)
             result.evidence, result.text = [], ""  # keep only the papers.csv row
             papers.append(result)
+        loads.close()
         corrected = plan.finish()
         reviewer = evidence_table(corrected.reviewer_evidence)
         sink.write_table(reviewer)
@@ -250,6 +262,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
             fh.write("\n")
         staged.commit()
     except BaseException:
+        loads.close()
         sink.discard()
         staged.abort()
         raise
@@ -257,6 +270,27 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     cache.prune()
     _remove_stale_texts(out, texts)
     return summary
+
+
+def _read_ahead(load, items, ahead: int = 8):
+    """`load(item)` for each item, in order, computed a few items ahead on a thread: reading and
+    decompressing a stored result (Arrow releases the GIL) overlaps the merge of the one before."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+    from itertools import islice
+
+    items, end = iter(items), object()
+    with ThreadPoolExecutor(1, thread_name_prefix="read-ahead") as pool:
+        pending = deque(pool.submit(load, item) for item in islice(items, ahead))
+        try:
+            while pending:
+                future = pending.popleft()
+                if (item := next(items, end)) is not end:
+                    pending.append(pool.submit(load, item))
+                yield future.result()
+        finally:  # closed early (the run failed): what has not started need not
+            for future in pending:
+                future.cancel()
 
 
 def _corrections(corpus: Path, options: RunOptions):

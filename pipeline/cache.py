@@ -239,8 +239,8 @@ def result_bytes(result: PaperResult) -> bytes:
     slotted = table.set_column(table.schema.get_field_index("paper_id"), "paper_id",
                                pa.array([PAPER_SLOT] * table.num_rows, pa.string()))
     lines = render_csv(slotted)
-    if lines.count(PAPER_SLOT) == table.num_rows:  # (a text that contains the slot: render per run)
-        meta[b"csv"] = _pack(lines.encode("utf-8"))
+    if lines.count(_SLOT_BYTES) == table.num_rows:  # (a text that contains the slot: render per run)
+        meta[b"csv"] = _pack(lines)
     table = table.replace_schema_metadata(meta)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression=CODEC)) as writer:

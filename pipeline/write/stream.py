@@ -15,7 +15,9 @@ import io
 import os
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.schema import EVIDENCE_COLUMNS, EVIDENCE_FIELD_NAMES
@@ -79,29 +81,39 @@ def _csv_cell(value) -> str:
     return str(value)
 
 
-def _python_cells(column: pa.ChunkedArray, name: str):
-    """A column's values for the CSV writer. `to_numpy` is many times faster than `to_pylist`
-    for strings; a nullable integer column would turn into floats there, so it goes by list."""
-    if name in _FLOAT_COLUMNS:
-        return [_csv_cell(v) for v in column.to_pylist()]
-    if column.null_count and not pa.types.is_string(column.type):
-        return column.to_pylist()
-    return column.to_numpy(zero_copy_only=False)
-
-
-def render_csv(table: pa.Table) -> str:
-    """evidence.csv lines (no header) for the rows of an evidence table."""
-    buf = io.StringIO()
-    cols = [_python_cells(table.column(k), k) for k in EVIDENCE_FIELD_NAMES]
-    csv.writer(buf, lineterminator="\n").writerows(zip(*cols))
-    return buf.getvalue()
-
-
 def csv_cell_text(value: str) -> str:
     """One value as the CSV writer prints it in a row (quoted only when it must be)."""
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow([value, ""])
     return buf.getvalue()[:-2]
+
+
+# the characters that make the csv module quote a cell (QUOTE_MINIMAL, lineterminator "\n"); asked
+# of the module itself, since Python versions differ on a carriage return
+_QUOTE_IF = "[" + "".join("\\" + c if c in "\\]^-" else c for c in ',"\n\r' if csv_cell_text(c) != c) + "]"
+
+
+def _csv_cells(column: pa.ChunkedArray, name: str) -> pa.ChunkedArray:
+    """A column's cells as the csv module writes them, computed by Arrow."""
+    if name in _FLOAT_COLUMNS:  # "%g", as the other writers print numbers
+        return pa.chunked_array([pa.array([_csv_cell(v) for v in column.to_pylist()], pa.string())])
+    if not pa.types.is_string(column.type):
+        return pc.fill_null(pc.cast(column, pa.string()), "")
+    column = pc.fill_null(column, "")
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(column, '"', '""'), '"', "")
+    return pc.if_else(pc.match_substring_regex(column, _QUOTE_IF), quoted, column)
+
+
+def render_csv(table: pa.Table) -> bytes:
+    """evidence.csv lines (no header), UTF-8, for the rows of an evidence table: the bytes the csv
+    module would write, made column by column (a Python CSV writer took a tenth of a paper's time)."""
+    if not table.num_rows:
+        return b""
+    cells = [_csv_cells(table.column(k), k) for k in EVIDENCE_FIELD_NAMES]
+    rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, ","), "", "\n").combine_chunks()
+    _, offsets, data = rows.buffers()  # the rows' bytes lie end to end in the data buffer
+    start, end = np.frombuffer(offsets, dtype=np.int32)[[rows.offset, rows.offset + len(rows)]]
+    return data.to_pybytes()[start:end]
 
 
 class EvidenceSink:
@@ -127,7 +139,7 @@ class EvidenceSink:
         given, is the same rows already rendered by `render_csv`, in UTF-8 (a stored paper's)."""
         if not table.num_rows:
             return
-        self._csv.write(csv_rows if csv_rows is not None else render_csv(table).encode("utf-8"))
+        self._csv.write(csv_rows if csv_rows is not None else render_csv(table))
         self._buffer.append(table.select(list(EVIDENCE_FIELD_NAMES)).cast(self.schema))
         self._buffered += table.num_rows
         self.rows += table.num_rows

@@ -90,24 +90,49 @@ def _text_path(out: Path, paper_id: str) -> Path:
     return out / "texts" / text_file_name(paper_id)
 
 
-def _write_text(out: Path, result: PaperResult, key, cache: Cache) -> Path | None:
+def _write_text(path: Path, data: bytes, key, cache: Cache) -> None:
     """texts/<paper>.txt, unless the file there is already this content's text (the cache
     remembers which content each text file was written from)."""
     from pipeline.write.tables import atomic_path
 
-    if not result.text:
-        return None
-    path = _text_path(out, result.paper_id)
-    data = result.text.encode("utf-8")
     try:
         if cache.text_written(path.name, key) and path.stat().st_size == len(data):
-            return path
+            return
     except OSError:
         pass
     with atomic_path(path, "wb", durable=False) as fh:  # made again from the stored result
         fh.write(data)
     cache.note_text(path.name, key)
-    return path
+
+
+class _Behind:
+    """Runs calls in order on one thread, at most `limit` calls behind the caller: the run's
+    writes (evidence.csv and .parquet, the papers' texts) go on while it reads and merges the next
+    papers. An error comes back at the next call or at `finish`."""
+
+    def __init__(self, limit: int = 32):
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="writer")
+        self._pending: deque = deque()
+        self.limit = limit
+
+    def submit(self, fn, *args) -> None:
+        self._pending.append(self._pool.submit(fn, *args))
+        while self._pending and (len(self._pending) > self.limit or self._pending[0].done()):
+            self._pending.popleft().result()
+
+    def finish(self) -> None:
+        try:
+            while self._pending:
+                self._pending.popleft().result()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def abort(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pending.clear()
 
 
 def _file_size(path: str) -> int:
@@ -185,6 +210,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     papers: list[PaperResult] = []
     first_by_key: dict[tuple, str] = {}
     texts: set[Path] = set()
+    behind = _Behind()
     stored = {i for i, key in enumerate(keys) if i not in unstored and key and cache.has(key)}
     loads = _read_ahead(lambda i: cache.load_table(keys[i], ids[i], printable(str(paths[i]))), sorted(stored))
     try:
@@ -211,18 +237,19 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
                 else:
                     first_by_key[key] = result.paper_id
             for_merge, for_file = plan.filter_table(table)
-            sink.write_table(for_file, lines if for_file is table else None)
+            behind.submit(sink.write_table, for_file, lines if for_file is table else None)
             merger.add_table(for_merge)
             if sample:
                 sample.add_table(for_file)
-            if text_file := _write_text(out, result, key, cache):
-                texts.add(text_file)
+            if result.text:
+                texts.add(text_file := _text_path(out, result.paper_id))
+                behind.submit(_write_text, text_file, result.text.encode("utf-8"), key, cache)
             result.evidence, result.text = [], ""  # keep only the papers.csv row
             papers.append(result)
         loads.close()
         corrected = plan.finish()
         reviewer = evidence_table(corrected.reviewer_evidence)
-        sink.write_table(reviewer)
+        behind.submit(sink.write_table, reviewer)
         merger.add_table(reviewer)
         if sample:
             sample.add_table(reviewer)
@@ -234,10 +261,11 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
 
             trials, registry_evidence = apply_registry(trials, registry)
             registry_table = evidence_table(registry_evidence)
-            sink.write_table(registry_table)
+            behind.submit(sink.write_table, registry_table)
             if sample:
                 sample.add_table(registry_table)
             compared = {t["trial_id"]: registry_values(t["trial_id"], registry) for t in trials if t["registry_conflicts"]}
+        behind.finish()
         sink.close()
         write_table(staged, "papers", PAPER_COLUMNS, [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers])
         write_table(staged, "trials", TRIAL_COLUMNS, trials)
@@ -263,6 +291,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
         staged.commit()
     except BaseException:
         loads.close()
+        behind.abort()
         sink.discard()
         staged.abort()
         raise

@@ -223,6 +223,30 @@ def test_workers_are_stopped_before_the_pool_unlinks_its_locks(tmp_path, monkeyp
 
 
 # -- interruption -------------------------------------------------------------------------------
+def test_a_write_that_fails_on_the_writer_thread_fails_the_run_and_keeps_the_old_files(tmp_path, monkeypatch):
+    from pipeline.write.stream import EvidenceSink
+
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A, "b.txt": PAPER_B, "c.txt": PAPER_C})
+    out = tmp_path / "out"
+    run_corpus(corpus, out, progress=False)
+    before = {n: (out / n).read_bytes() for n in OUTPUT_FILES}
+    calls = []
+    original = EvidenceSink.write_table
+
+    def failing(self, table, csv_rows=None):
+        calls.append(table.num_rows)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return original(self, table, csv_rows)
+
+    monkeypatch.setattr(EvidenceSink, "write_table", failing)
+    (corpus / "a.txt").write_text(PAPER_A + "\nA new line.\n", encoding="utf-8")
+    with pytest.raises(OSError, match="No space left"):
+        run_corpus(corpus, out, progress=False)
+    assert {n: (out / n).read_bytes() for n in OUTPUT_FILES} == before
+    assert not list(out.glob(".*.tmp"))
+
+
 def _consistent(out: Path) -> dict:
     """The files of one run agree with each other (a mixed or half-written set would not)."""
     import json

@@ -88,7 +88,7 @@ class TrialMerger:
             return
         batch = pa.concat_tables(self._pending)
         self._pending, self._pending_rows = [], 0
-        batch = batch.filter(pc.fill_null(pc.not_equal(batch.column("trial_id"), ""), False)).combine_chunks()
+        batch = batch.filter(pc.fill_null(pc.not_equal(batch.column("trial_id"), ""), False))
         n = batch.num_rows
         if not n:
             return

@@ -140,7 +140,7 @@ class EvidenceSink:
         if not table.num_rows:
             return
         self._csv.write(csv_rows if csv_rows is not None else render_csv(table))
-        self._buffer.append(table.select(list(EVIDENCE_FIELD_NAMES)).cast(self.schema))
+        self._buffer.append(table.select(list(EVIDENCE_FIELD_NAMES)))  # cast once per row group
         self._buffered += table.num_rows
         self.rows += table.num_rows
         if self._buffered >= self.ROW_GROUP:
@@ -149,7 +149,7 @@ class EvidenceSink:
     def _flush(self) -> None:
         if not self._buffer:
             return
-        self._pq.write_table(pa.concat_tables(self._buffer))
+        self._pq.write_table(pa.concat_tables(self._buffer).cast(self.schema))
         self._buffer, self._buffered = [], 0
 
     def close(self) -> None:

@@ -20,8 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 
 # only what the run needs before its workers start; pyarrow (and pandas, which pyarrow loads
-# with its first table), the corrections, the merge, the writers and the report are imported
-# after the extraction, so the workers do not wait for them
+# with its first table), the corrections, the merge, the writers and the report are imported on
+# a thread while the workers' fork server warms up (`_import_the_rest`), so neither waits for them
 from pipeline.cache import Cache, evidence_table, fingerprint
 from pipeline.engine import DEFAULT_MAX_MEMORY_MB, Task, make_engine
 from pipeline.errors import RegistryError, message
@@ -135,6 +135,19 @@ class _Behind:
         self._pending.clear()
 
 
+def _import_the_rest() -> None:
+    """What the merge and the writers need, imported while the workers' fork server warms up
+    (about a second, on one core): the run's own process would otherwise import it after the
+    extraction, with every worker done."""
+    import pipeline.corrections  # noqa: F401
+    import pipeline.merge  # noqa: F401
+    import pipeline.write.report  # noqa: F401
+    import pipeline.write.sample  # noqa: F401
+    import pipeline.write.stream  # noqa: F401
+
+    _empty_evidence()  # pyarrow's first table loads pandas
+
+
 def _file_size(path: str) -> int:
     try:
         return os.stat(path).st_size
@@ -162,6 +175,10 @@ def _extract(paths: list[Path], cache: Cache, options: RunOptions):
     tasks.sort(key=lambda t: -_file_size(t.path))
     unstored: dict[int, PaperResult] = {}
     engine = make_engine(options.engine, options.workers, options.scheduler)
+    if tasks:
+        import threading
+
+        threading.Thread(target=_import_the_rest, name="imports", daemon=True).start()
     for index, result in _progress(engine.run(tasks), len(tasks), options.progress):
         if result.sha256 and keys[index] and result.sha256 != keys[index][0]:  # changed while we read
             keys[index] = (result.sha256, keys[index][1])

@@ -196,3 +196,13 @@ def test_cell_rows_without_caption_or_header_stay_text():
     text = "A | b c d e f g\nh | i j k l m n\n"
     seg = segment(text)
     assert seg.tables == []
+
+
+def test_the_piece_tokenizer_takes_the_reference_models_punctuation_without_building_it():
+    from spacy.attrs import IS_PUNCT
+
+    from pipeline.segment.sentences import PieceTokenizer, nlp
+
+    tokenizer, reference = PieceTokenizer(), nlp()
+    assert tokenizer.punct_chars == frozenset(reference.get_pipe("sentencizer").punct_chars)
+    assert tokenizer._is_punct is reference.vocab.lex_attr_getters[IS_PUNCT]

@@ -68,16 +68,22 @@ class PieceTokenizer:
     and do not change its tokens); `is_punct` is computed with the reference model's function."""
 
     def __init__(self):
+        import warnings
+
         import spacy
         from scispacy.custom_tokenizer import combined_rule_tokenizer
         from spacy.attrs import IS_PUNCT
+        from spacy.pipeline import Sentencizer
 
-        reference = nlp()
-        bare = spacy.blank("en")
-        bare.vocab.lex_attr_getters = {}
-        self._tokenizer = combined_rule_tokenizer(bare)
-        self._is_punct = reference.vocab.lex_attr_getters[IS_PUNCT]
-        self.punct_chars = frozenset(reference.get_pipe("sentencizer").punct_chars)
+        # the reference model's `is_punct` and sentence-ending characters, taken without building
+        # it (its abbreviation detector and second tokenizer cost a worker a fifth of a second)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (scispaCy's patterns make `re` warn of set syntax)
+            bare = spacy.blank("en")
+            self._is_punct = bare.vocab.lex_attr_getters[IS_PUNCT]
+            bare.vocab.lex_attr_getters = {}
+            self._tokenizer = combined_rule_tokenizer(bare)
+        self.punct_chars = frozenset(Sentencizer.default_punct_chars)
         self._cache: dict[str, tuple[PieceToken, ...]] = {}
 
     def tokens(self, piece: str) -> tuple[PieceToken, ...]:

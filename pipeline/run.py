@@ -139,12 +139,11 @@ def _import_the_rest() -> None:
     """What the merge and the writers need, imported while the workers' fork server warms up
     (about a second, on one core): the run's own process would otherwise import it after the
     extraction, with every worker done."""
-    import pipeline.corrections  # noqa: F401
-    import pipeline.merge  # noqa: F401
-    import pipeline.write.report  # noqa: F401
-    import pipeline.write.sample  # noqa: F401
-    import pipeline.write.stream  # noqa: F401
+    import importlib
 
+    for name in ("pipeline.corrections", "pipeline.merge", "pipeline.write.report", "pipeline.write.sample",
+                 "pipeline.write.stream"):
+        importlib.import_module(name)
     _empty_evidence()  # pyarrow's first table loads pandas
 
 

@@ -137,3 +137,37 @@ def test_library_api(tmp_path):
     assert {("phase", "PHASE1"), ("route", "intrathecal"), ("enrollment", "12"), ("dose", "1e+06..1e+06 cells/kg")} <= got
     summary = run_corpus(ROOT / "corpus", tmp_path, progress=False)
     assert summary.trials and (tmp_path / "trials.parquet").exists()
+
+
+TWO_IDS_TABLE = """Table 2  Trials in knee cartilage
+
+NCT Number Title Phase Sponsor
+
+NCT09000011
+NCT09000012
+
+Pretend Autologous/ Allogeneic Mesen-
+chymal Cells for Knee Cartilage
+
+Phase 1
+Phase 2
+
+Imaginary University
+
+NCT09000013 Invented Stromal Cells in Hip Cartilage
+
+Phase 2
+
+Example Hospital
+"""
+
+
+def test_ids_that_end_their_block_take_the_title_of_the_rows_next_block():
+    from pipeline.api import extract_text
+
+    titles = {(ev.trial_id, ev.value) for ev in extract_text(TWO_IDS_TABLE, paper_id="t") if ev.field == "title"}
+    assert titles == {
+        ("NCT09000011", "Pretend Autologous/ Allogeneic Mesenchymal Cells for Knee Cartilage"),
+        ("NCT09000012", "Pretend Autologous/ Allogeneic Mesenchymal Cells for Knee Cartilage"),
+        ("NCT09000013", "Invented Stromal Cells in Hip Cartilage"),
+    }

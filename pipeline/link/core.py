@@ -264,7 +264,10 @@ class PaperLinker:
             s, e = g.start, a_start
         else:
             s = a_end
-            # the title cell: up to the end of the anchor's block, cut where the next column's value begins
+            # the title cell: the rest of the anchor's block (or, when the ids end their block, the
+            # row's next block), cut where the next column's value begins
+            while s < g.end and text[s] in " \t\n":
+                s += 1
             block_end = text.find("\n\n", s, g.end)
             e = g.end if block_end < 0 else block_end
             cut = e

@@ -134,8 +134,8 @@ class Cache:
     def store(self, key: tuple[str, str] | None, result: PaperResult) -> bool:
         """Keep a finished paper's result (unless the worker already wrote it to this key's file);
         results that depend on the run's limits are not kept."""
-        if not key or not storable(result):
-            return False
+        if not key or not storable(result) or result.sha256 != key[0]:
+            return False  # (nor a result of other content: the file changed, or vanished, meanwhile)
         file = self._file(key)
         if result.stored_as != file.name:
             write_result(file, result)
@@ -148,14 +148,22 @@ class Cache:
 
         file = self._file(key)
         try:
-            with pa.memory_map(str(file)) as source:
-                return read_stored(source, paper_id, path)
-        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
-            try:
-                file.unlink()
-            except OSError:
-                pass
+            source = pa.memory_map(str(file))
+        except FileNotFoundError:
             return None
+        except pa.ArrowInvalid:  # (an empty file cannot be mapped)
+            source = None
+        try:
+            if source is not None:
+                with source:
+                    return read_stored(source, paper_id, path)
+        except (ValueError, KeyError, TypeError, pa.ArrowException):  # not a stored result (any more)
+            pass
+        try:
+            file.unlink()
+        except OSError:
+            pass
+        return None
 
     def prune(self) -> None:
         """Remove the results of other pipeline versions."""

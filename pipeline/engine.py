@@ -11,8 +11,8 @@ the cluster from `dask.distributed`.
 """
 from __future__ import annotations
 
-import os
 import tempfile
+import uuid
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,8 +85,12 @@ def _process(path: str, max_bytes: int, store: tuple[str, str] | None = None) ->
     result.stored = result_bytes(result)
     if store and result.sha256 and storable(result):
         name = result_file_name((result.sha256, store[1]))
-        write_result(Path(store[0]) / name, result)
-        result.stored, result.stored_as = None, name
+        try:
+            write_result(Path(store[0]) / name, result)
+        except OSError:  # the bytes go back: the run stores them, or fails saying why
+            pass
+        else:
+            result.stored, result.stored_as = None, name
     result.evidence, result.text = [], ""
     return result
 
@@ -200,7 +204,8 @@ class DaskEngine:
                 if content is None:  # not a regular file or too large: the reader says so here
                     yield t.index, _process(t.path, t.max_bytes)
                     continue
-                f = client.submit(_dask_task, t, Path(t.path).name, content, pure=False, key=f"paper-{t.index}-{os.getpid()}")
+                f = client.submit(_dask_task, t, Path(t.path).name, content, pure=False,
+                                  key=f"paper-{t.index}-{uuid.uuid4().hex}")
                 futures[f] = t
             for future in as_completed(futures):
                 task = futures[future]

@@ -3,9 +3,11 @@
 1. Discover the corpus's files; hash each (the manifest skips files whose size and time are
    unchanged) and look its result up in the cache.
 2. Extract the papers without a stored result on the engine (worker processes or a Dask
-   cluster); store each result the moment it arrives, so a killed run resumes where it was.
+   cluster); each result is stored the moment it is made (by the worker itself, on this
+   machine), so a killed run resumes where it was.
 3. Stream every paper's stored result, in corpus order, through the merge and into
-   evidence.csv/.parquet; memory holds one paper's evidence at a time.
+   evidence.csv/.parquet; memory holds a few papers' evidence and a batch of merge rows at a
+   time, never the whole corpus's.
 4. Write trials, papers and the data package, staged and moved into place together.
 """
 from __future__ import annotations
@@ -188,17 +190,21 @@ def _extract(paths: list[Path], cache: Cache, options: RunOptions):
     return keys, unstored, planned, len(tasks)
 
 
-def _extract_again(path: Path, key, cache: Cache, options: RunOptions, paper_id: str, shown_path: str):
-    """A paper whose stored result could not be read, extracted alone and stored again."""
+def _extract_again(i: int, path: Path, key, cache: Cache, options: RunOptions, paper_id: str, shown_path: str):
+    """A paper extracted alone during the merge: its stored result could not be read, or the
+    file changed while it was read. Returns (result, evidence table, csv lines) and the key of
+    the content read."""
     from pipeline.cache import read_stored
 
-    task = Task(0, str(path), options.max_bytes, options.timeout, options.max_memory_mb)  # (bytes come back)
+    task = Task(i, str(path), options.max_bytes, options.timeout, options.max_memory_mb)  # (bytes come back)
     engine = make_engine(options.engine, options.workers, options.scheduler)
     for _, result in engine.run([task]):
+        if key and result.sha256:
+            key = (result.sha256, key[1])
         if result.stored is None:  # failed before a result was made (time or memory limit)
-            return result, _empty_evidence(), None
+            return (result, _empty_evidence(), None), key
         cache.store(key, result)
-        return read_stored(result.stored, paper_id, shown_path)
+        return read_stored(result.stored, paper_id, shown_path), key
     raise AssertionError("the engine returned no result")  # pragma: no cover
 
 
@@ -226,6 +232,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     papers: list[PaperResult] = []
     first_by_key: dict[tuple, str] = {}
     texts: set[Path] = set()
+    again: dict[tuple, tuple] = {}  # key -> (result, table, lines, key read) extracted during the merge
     behind = _Behind()
     stored = {i for i, key in enumerate(keys) if i not in unstored and key and cache.has(key)}
     loads = _read_ahead(lambda i: cache.load_table(keys[i], ids[i], printable(str(paths[i]))), sorted(stored))
@@ -233,16 +240,23 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
         for i, path in enumerate(paths):
             key, paper_id, shown_path = keys[i], ids[i], printable(str(path))
             table, lines = _empty_evidence(), None
+            loaded = None
             if i in unstored:
                 result = unstored[i]
-            elif i in stored:
-                loaded = next(loads)
-                if loaded is None:  # unreadable: removed by the cache, extracted again now
-                    loaded = _extract_again(path, key, cache, options, paper_id, shown_path)
-                    n_extracted += 1
+            elif i in stored and (loaded := next(loads)) is not None:
                 result, table, lines = loaded
-            else:  # the same content as a paper whose result could not be stored: the same row
+            elif i not in stored and key in planned and planned[key] in unstored:
+                # the same content as a paper whose result could not be stored: the same row
                 result = copy.copy(unstored[planned[key]])
+            else:
+                # unreadable (the cache removed it), or its content's result is not stored after
+                # all (the file changed while it was read): extracted now, once per content
+                if key not in again:
+                    loaded, read_key = _extract_again(i, path, key, cache, options, paper_id, shown_path)
+                    again[key] = (*loaded, read_key)
+                    n_extracted += 1
+                result, table, lines, key = again[key]
+                result = copy.copy(result)
             result.paper_id, result.path = paper_id, shown_path
             if key and result.status != "error":
                 if key in first_by_key:

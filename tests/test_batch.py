@@ -3,6 +3,7 @@ a Dask cluster gives the same files, per-paper limits, and a run killed with -9 
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import shutil
 import signal
@@ -17,7 +18,7 @@ import pytest
 
 from conftest import ROOT, shared_path
 from pipeline.api import run_corpus
-from pipeline.cache import fingerprint_of
+from pipeline.cache import Cache, fingerprint_of
 
 OUTPUT_FILES = ("trials.csv", "trials.parquet", "evidence.csv", "evidence.parquet", "papers.csv", "papers.parquet",
                 "datapackage.json", "run.json")
@@ -107,6 +108,79 @@ def test_unreadable_stored_result_is_extracted_again(tmp_path, damage):
     assert (again.extracted, again.cached) == (1, 1)
     assert {n: (out / n).read_bytes() for n in TABLE_FILES} == before
     assert run_corpus(corpus, out, progress=False).extracted == 0  # stored again
+
+
+def test_a_damaged_result_shared_by_two_names_is_extracted_once(tmp_path):
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A, "b.txt": PAPER_A, "c.txt": PAPER_B})
+    out = tmp_path / "out"
+    run_corpus(corpus, out, progress=False)
+    before = {n: (out / n).read_bytes() for n in TABLE_FILES}
+    cache = Cache(out)
+    cache._file((cache.content_hash(corpus / "a.txt"), "text")).write_bytes(b"")
+    again = run_corpus(corpus, out, progress=False)
+    assert (again.extracted, again.cached) == (1, 2)
+    assert {n: (out / n).read_bytes() for n in TABLE_FILES} == before
+
+
+def _edit_keeping_size_and_time(path: Path, text: str) -> None:
+    """An edit the manifest cannot see (coarse timestamps, or an edit within one tick)."""
+    st = path.stat()
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_content_that_changed_unseen_is_stored_under_the_hash_read(tmp_path):
+    same_size = PAPER_A.replace("phase 2", "phase 3")
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A, "b.txt": PAPER_A})
+    out = tmp_path / "out"
+    run_corpus(corpus, out, progress=False)
+    for name in ("a.txt", "b.txt"):  # both change; the manifest still gives the old hash
+        _edit_keeping_size_and_time(corpus / name, same_size)
+    for f in (out / ".cache").glob("*/*.arrow"):  # and the old content's result is gone
+        f.unlink()
+    again = run_corpus(corpus, out, progress=False)
+    assert again.extracted == 2  # a by the workers; b, its duplicate by the old hash, during the merge
+    rows = {r["trial_id"]: r for r in _read_csv(out / "trials.csv")}
+    assert rows["NCT09100001"]["phase"] == "PHASE3"
+    cache = Cache(out)
+    new_hash = hashlib.sha256(same_size.encode("utf-8")).hexdigest()
+    assert [f.name for f in (out / ".cache").glob("*/*.arrow")] == [f"{new_hash}.text.arrow"]
+    assert cache.has((new_hash, "text"))
+
+
+def test_a_paper_that_vanishes_before_it_is_read_is_not_stored_as_an_error(tmp_path, monkeypatch):
+    import pipeline.run as run_module
+
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A})
+    moved = tmp_path / "a.bak"
+    make_engine = run_module.make_engine
+
+    def moved_away(*args):  # after the run hashed the paper, before a worker reads it
+        if (corpus / "a.txt").exists():
+            (corpus / "a.txt").rename(moved)
+        return make_engine(*args)
+
+    monkeypatch.setattr(run_module, "make_engine", moved_away)
+    first = run_corpus(corpus, tmp_path / "out", progress=False)
+    assert first.papers[0].message.startswith("[E106]")
+    monkeypatch.setattr(run_module, "make_engine", make_engine)
+    moved.rename(corpus / "a.txt")
+    again = run_corpus(corpus, tmp_path / "out", progress=False)
+    assert again.extracted == 1 and again.papers[0].status == "ok"
+
+
+def test_a_cache_the_workers_cannot_write_fails_the_run_and_keeps_the_old_files(tmp_path):
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A})
+    out = tmp_path / "out"
+    run_corpus(corpus, out, progress=False)
+    before = {n: (out / n).read_bytes() for n in OUTPUT_FILES}
+    folder = next(p for p in (out / ".cache").iterdir() if p.is_dir())
+    shutil.rmtree(folder)
+    folder.write_text("not a folder", encoding="utf-8")
+    (corpus / "a.txt").write_text(PAPER_A + "\nOne more line.\n", encoding="utf-8")
+    with pytest.raises(OSError):
+        run_corpus(corpus, out, progress=False)
+    assert {n: (out / n).read_bytes() for n in OUTPUT_FILES} == before
 
 
 def test_changed_paper_is_extracted_again(tmp_path):

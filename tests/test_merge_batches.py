@@ -174,3 +174,20 @@ def test_a_place_giving_a_different_set_of_phases_is_a_conflict_whatever_the_bat
             for evidence in papers:
                 merger.add_table(evidence_table(evidence))
             assert merger.rows()[0]["conflicts"] == conflicts, (batch, conflicts)
+
+
+@pytest.mark.parametrize("batch", [1, 65536])
+def test_a_value_keeps_its_first_rows_data_even_when_that_is_missing(batch):
+    def dose(paper, data):
+        return Evidence(trial_id="NCT09000001", field="dose", value="1e6..1e6 cells", raw=f"dose in {paper}",
+                        paper_id=paper, page=None, char_start=0, char_end=1, snippet="s", extractor="sentence",
+                        confidence=0.9, data=data)
+
+    papers = [[dose("a", ())], [dose("b", (("low", 1e6), ("high", 1e6), ("unit", "cells")))]]
+    merger = TrialMerger()
+    merger.BATCH = batch
+    for evidence in papers:
+        merger.add_table(evidence_table(evidence))
+    rows = merger.rows()
+    assert rows == reference_rows(papers)
+    assert (rows[0]["dose_text"], rows[0]["dose_low"]) == ("dose in a", None)

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.models import Evidence
-from pipeline.schema import LIST_SEP, TRIAL_FIELDS
+from pipeline.schema import TRIAL_FIELDS
 
 LIST_VALUE_FIELDS = ("other_ids", "conditions", "phase", "cell_source", "donor", "product", "route", "sponsors")
 SCALAR_VALUE_FIELDS = ("registry", "title", "acronym", "status", "start_date", "enrollment", "dose_count")
@@ -35,6 +35,7 @@ NON_PAPER_EXTRACTORS = ("registry", "reviewer")
 
 _MERGE_COLUMNS = ("trial_id", "field", "value", "confidence", "paper_id", "snippet", "extractor", "raw", "data")
 _SEP = "\x1f"  # joins a place's set of values into one key
+_FIRST = pc.ScalarAggregateOptions(skip_nulls=False)  # the first row's value, even when it is missing
 
 
 @dataclass
@@ -114,7 +115,7 @@ class TrialMerger:
         else:  # kept records come first, so "first" keeps the earliest raw text and data
             both = pa.concat_tables([self._values, found.cast(self._values.schema)])
             g = both.group_by(keys, use_threads=False).aggregate(
-                [("milli", "sum"), ("papers", "sum"), ("first", "min"), ("raw", "first"), ("data", "first")])
+                [("milli", "sum"), ("papers", "sum"), ("first", "min"), ("raw", "first", _FIRST), ("data", "first", _FIRST)])
             self._values = g.rename_columns([*keys, "milli", "papers", "first", "raw", "data"])
         from_papers = pc.invert(pc.is_in(batch.column("extractor"), pa.array(NON_PAPER_EXTRACTORS)))
         self._sources = _unique([self._sources, batch.filter(from_papers).select(["trial_id", "paper_id"])],
@@ -201,7 +202,3 @@ def merge_trials(evidence: Iterable[Evidence]) -> list[dict]:
     for paper in by_paper:  # in first-seen order, so ties break as in the stream
         merger.add(by_paper[paper])
     return merger.rows()
-
-
-def list_cell(values) -> str:
-    return LIST_SEP.join(sorted(str(v) for v in values)) if values else ""

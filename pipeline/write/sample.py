@@ -25,13 +25,13 @@ def _codes(column: pa.ChunkedArray) -> np.ndarray:
 
 
 class ReportSample:
-    BATCH = 65536  # rows taken at a time
+    BATCH = 65536  # rows taken at a time (at least as many as the values shown, so this stays linear)
 
     def __init__(self, per_value: int = 10):
         self.per_value = per_value
         self._rows: list[dict] = []
-        self.total = 0
-        self.untied: Counter = Counter()
+        self._total = 0
+        self._untied: Counter = Counter()
         self._shown = None  # trial_id, field, value, shown: places shown so far, per value
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
@@ -42,7 +42,7 @@ class ReportSample:
             return
         self._pending.append(table.select(list(EVIDENCE_FIELD_NAMES)))
         self._pending_rows += table.num_rows
-        if self._pending_rows >= self.BATCH:
+        if self._pending_rows >= max(self.BATCH, self._shown.num_rows if self._shown is not None else 0):
             self._take()
 
     @property
@@ -51,16 +51,28 @@ class ReportSample:
         self._take()
         return self._rows
 
+    @property
+    def total(self) -> int:
+        """Evidence rows seen."""
+        self._take()
+        return self._total
+
+    @property
+    def untied(self) -> Counter:
+        """Per paper, its rows tied to no trial."""
+        self._take()
+        return self._untied
+
     def _take(self) -> None:
         if not self._pending:
             return
         batch = pa.concat_tables(self._pending).combine_chunks()
         self._pending, self._pending_rows = [], 0
-        self.total += batch.num_rows
+        self._total += batch.num_rows
         tied = pc.fill_null(pc.not_equal(batch.column("trial_id"), ""), False)
         untied = batch.filter(pc.invert(tied)).group_by("paper_id", use_threads=False).aggregate([("paper_id", "count")])
         for paper, n in zip(untied.column("paper_id").to_pylist(), untied.column("paper_id_count").to_pylist()):
-            self.untied[paper] += n
+            self._untied[paper] += n
         batch = batch.filter(tied)
         n = batch.num_rows
         if not n:

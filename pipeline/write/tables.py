@@ -26,6 +26,8 @@ def arrow_schema(columns) -> pa.Schema:
 
     types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
     return pa.schema([(c[0], types[c[1]]) for c in columns])
+
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 FILE_MODE = 0o666 & ~_UMASK  # what open() would give: temporary files start private

@@ -251,7 +251,9 @@ def result_bytes(result: PaperResult) -> bytes:
         meta[b"csv"] = _pack(lines)
     table = table.replace_schema_metadata(meta)
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression=CODEC)) as writer:
+    # (no thread pool: the workers are the parallelism, and the fork server runs this before forking)
+    options = pa.ipc.IpcWriteOptions(compression=CODEC, use_threads=False)
+    with pa.ipc.new_file(sink, table.schema, options=options) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
 

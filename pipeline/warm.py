@@ -1,12 +1,19 @@
 """Imported by the worker processes' fork server, so that every worker starts warm.
 
 A worker's first paper used to cost about a second more than the others: building the
-vocabulary matchers, compiling patterns, setting up the tokenizer. The fork server does that
-once here, on a small text of its own, and each worker forked from it inherits the result.
-pyarrow, which stores the result, is left to the workers: it starts threads, and a process that
-forks should have none.
+vocabulary matchers, compiling patterns, setting up the tokenizer, importing pyarrow (and the
+pandas it loads) to store the result. The fork server does that once here, on a small text of
+its own, and each worker forked from it inherits the result.
+
+A process that forks should have no threads of its own making: pyarrow's allocator would start
+one (turned off here, for the fork server and its workers), and storing a result uses no thread
+pool (`pipeline.cache.result_bytes`).
 """
 from __future__ import annotations
+
+import os
+
+os.environ.setdefault("JE_ARROW_MALLOC_CONF", "background_thread:false")  # read when pyarrow loads
 
 SAMPLE = (
     "Results\n\nA phase 1/2 trial (NCT09000001) gave 2 × 10^6 bone marrow MSCs/kg intravenously "
@@ -20,8 +27,11 @@ SAMPLE = (
 def warm() -> None:
     try:
         from pipeline.api import extract_text
+        from pipeline.cache import result_bytes
+        from pipeline.models import PaperResult
 
-        extract_text(SAMPLE, paper_id="warm")
+        evidence = extract_text(SAMPLE, paper_id="warm")
+        result_bytes(PaperResult(paper_id="warm", path="warm", evidence=evidence, text=SAMPLE))
     except Exception:  # pragma: no cover - warming is only a speed-up; the worker does it again
         pass
 

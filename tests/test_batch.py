@@ -503,3 +503,19 @@ def test_progress_bar_on_request_and_quiet_when_not_a_terminal(tmp_path):
     assert quiet.returncode == 0, quiet.stderr
     assert "extracting" not in quiet.stderr and "%" not in quiet.stderr
     assert "2 papers (2 extracted, 0 unchanged, 0 with errors)" in quiet.stderr
+
+
+def test_the_fork_server_warms_up_without_starting_threads():
+    """Workers are forked from the process that imported `pipeline.warm`: it runs the stages and
+    stores a result once, and must not start threads of its own doing (numpy's are there before)."""
+    code = (
+        "import os, numpy\n"
+        "before = sorted(os.listdir('/proc/self/task'))\n"
+        "import pipeline.warm, pyarrow\n"
+        "after = sorted(os.listdir('/proc/self/task'))\n"
+        "print(len(before), len(after), [open(f'/proc/self/task/{t}/comm').read().strip() for t in after])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    before, after, names = done.stdout.split(" ", 2)
+    assert before == after, names

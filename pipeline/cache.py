@@ -109,6 +109,15 @@ class Cache:
         self._seen[key] = [st.st_size, st.st_mtime_ns, digest]
         return digest
 
+    def needs_hash(self, path: Path) -> bool:
+        """Whether `content_hash` would read the file (new, or its size or time changed)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        entry = self._manifest.get(str(path))
+        return not (entry and entry[0] == st.st_size and entry[1] == st.st_mtime_ns)
+
     def text_written(self, name: str, key) -> bool:
         """Whether texts/<name> was written from this content by an earlier run."""
         return bool(key) and self._texts_old.get(name) == [*key, fingerprint()]

@@ -128,16 +128,28 @@ class LocalEngine:
     def __init__(self, workers: int):
         self.workers = max(1, workers)
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[int, PaperResult]]:
-        tasks = list(tasks)
-        if not tasks:
-            return
+    @staticmethod
+    def _context():
         import multiprocessing
 
         # forkserver: workers start from a clean process that has imported the pipeline once,
         # not from a copy of this one (which may hold threads of pyarrow or the progress bar)
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["pipeline.warm"])  # imports and warms up the stages once
+        return ctx
+
+    def start(self) -> None:
+        """Start the fork server now: it warms up (about a second) while the run hashes files."""
+        from multiprocessing import forkserver
+
+        self._context()
+        forkserver.ensure_running()
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[int, PaperResult]]:
+        tasks = list(tasks)
+        if not tasks:
+            return
+        ctx = self._context()
         max_memory = tasks[0].max_memory_mb
         with _process_pool(max_workers=min(self.workers, len(tasks)), initializer=_init_worker,
                            initargs=(max_memory,), context=ctx) as pool:

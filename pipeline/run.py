@@ -160,6 +160,9 @@ def _extract(paths: list[Path], cache: Cache, options: RunOptions):
     """Extract what is not stored yet. Returns each path's cache key (content hash and kind; None
     for what is not a regular file), the results that could not be stored (by index), the index
     each key was extracted under, and how many papers were extracted."""
+    engine = make_engine(options.engine, options.workers, options.scheduler)
+    if hasattr(engine, "start") and any(cache.needs_hash(p) for p in paths):
+        engine.start()  # new or changed files: there will be work for the workers
     keys = []
     for p in paths:
         sha = cache.content_hash(p)
@@ -175,7 +178,6 @@ def _extract(paths: list[Path], cache: Cache, options: RunOptions):
     # the largest files first, so that no worker is left with a long paper while the others wait
     tasks.sort(key=lambda t: -_file_size(t.path))
     unstored: dict[int, PaperResult] = {}
-    engine = make_engine(options.engine, options.workers, options.scheduler)
     if tasks:
         import threading
 

@@ -524,3 +524,21 @@ def test_the_fork_server_warms_up_without_starting_threads():
     assert done.returncode == 0, done.stderr
     before, after, names = done.stdout.split(" ", 2)
     assert before == after, names
+
+
+def test_a_run_with_nothing_new_starts_no_workers(tmp_path):
+    corpus = _corpus(tmp_path, {"a.txt": PAPER_A})
+    run_corpus(corpus, tmp_path / "out", progress=False)
+    code = (
+        "import sys\nfrom multiprocessing import forkserver\nfrom pipeline.api import run_corpus\n"
+        "s = run_corpus(sys.argv[1], sys.argv[2], progress=False)\n"
+        "print(s.extracted, forkserver._forkserver._forkserver_pid)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(corpus), str(tmp_path / "out")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "None"]
+    (corpus / "b.txt").write_text(PAPER_B, encoding="utf-8")  # something new: the workers start
+    done = subprocess.run([sys.executable, "-c", code, str(corpus), str(tmp_path / "out")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.stdout.split()[0] == "1" and done.stdout.split()[1] != "None", done.stdout + done.stderr

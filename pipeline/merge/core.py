@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.merge.batches import Batches, tied
 from pipeline.models import Evidence
 from pipeline.schema import TRIAL_FIELDS
 
@@ -59,12 +60,11 @@ class TrialMerger:
     """Feed evidence with `add_table` or `add` (one paper's evidence per call: a paper's rows are
     never split between calls), then read `rows()`."""
 
-    BATCH = 65536  # rows folded at a time (at least as many as the records kept, so folding stays linear)
+    BATCH = 65536  # rows folded at a time (`pipeline.merge.batches`)
 
     def __init__(self):
         self._seq = 0
-        self._pending: list = []
-        self._pending_rows = 0
+        self._pending = Batches(_MERGE_COLUMNS)
         self._values = None  # trial_id, field, value, milli, papers, first, raw, data
         self._sources = None  # trial_id, paper_id: the papers that mention each trial
         self._places = None  # trial_id, field, set: the distinct sets of values one place gives
@@ -76,20 +76,15 @@ class TrialMerger:
 
     def add_table(self, table) -> None:
         """One paper's evidence as an Arrow table (`pipeline.cache.evidence_table`; `data` as JSON)."""
-        if not table.num_rows:
-            return
-        self._pending.append(table.select(list(_MERGE_COLUMNS)))
-        self._pending_rows += table.num_rows
-        if self._pending_rows >= max(self.BATCH, self._values.num_rows if self._values is not None else 0):
+        if self._pending.add(table, self.BATCH, self._values):
             self._fold()
 
     def _fold(self) -> None:
         """Fold the pending papers' rows into the records."""
-        if not self._pending:
+        batch = self._pending.take()
+        if batch is None:
             return
-        batch = pa.concat_tables(self._pending)
-        self._pending, self._pending_rows = [], 0
-        batch = batch.filter(pc.fill_null(pc.not_equal(batch.column("trial_id"), ""), False))
+        batch = batch.filter(tied(batch))
         n = batch.num_rows
         if not n:
             return

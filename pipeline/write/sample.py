@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.merge.batches import Batches, tied
 from pipeline.schema import EVIDENCE_FIELD_NAMES
 
 _KEY = ("trial_id", "field", "value")
@@ -25,7 +26,7 @@ def _codes(column: pa.ChunkedArray) -> np.ndarray:
 
 
 class ReportSample:
-    BATCH = 65536  # rows taken at a time (at least as many as the values shown, so this stays linear)
+    BATCH = 65536  # rows taken at a time (`pipeline.merge.batches`)
 
     def __init__(self, per_value: int = 10):
         self.per_value = per_value
@@ -33,16 +34,11 @@ class ReportSample:
         self._total = 0
         self._untied: Counter = Counter()
         self._shown = None  # trial_id, field, value, shown: places shown so far, per value
-        self._pending: list[pa.Table] = []
-        self._pending_rows = 0
+        self._pending = Batches(EVIDENCE_FIELD_NAMES)
 
     def add_table(self, table) -> None:
         """One paper's evidence table (`pipeline.cache.evidence_table`), in corpus order."""
-        if not table.num_rows:
-            return
-        self._pending.append(table.select(list(EVIDENCE_FIELD_NAMES)))
-        self._pending_rows += table.num_rows
-        if self._pending_rows >= max(self.BATCH, self._shown.num_rows if self._shown is not None else 0):
+        if self._pending.add(table, self.BATCH, self._shown):
             self._take()
 
     @property
@@ -64,16 +60,16 @@ class ReportSample:
         return self._untied
 
     def _take(self) -> None:
-        if not self._pending:
+        batch = self._pending.take()
+        if batch is None:
             return
-        batch = pa.concat_tables(self._pending).combine_chunks()
-        self._pending, self._pending_rows = [], 0
+        batch = batch.combine_chunks()
         self._total += batch.num_rows
-        tied = pc.fill_null(pc.not_equal(batch.column("trial_id"), ""), False)
-        untied = batch.filter(pc.invert(tied)).group_by("paper_id", use_threads=False).aggregate([("paper_id", "count")])
+        is_tied = tied(batch)
+        untied = batch.filter(pc.invert(is_tied)).group_by("paper_id", use_threads=False).aggregate([("paper_id", "count")])
         for paper, n in zip(untied.column("paper_id").to_pylist(), untied.column("paper_id_count").to_pylist()):
             self._untied[paper] += n
-        batch = batch.filter(tied)
+        batch = batch.filter(is_tied)
         n = batch.num_rows
         if not n:
             return

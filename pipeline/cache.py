@@ -98,10 +98,8 @@ class Cache:
         if not stat.S_ISREG(st.st_mode):
             return None
         key = str(path)
-        entry = self._manifest.get(key)
-        if entry and entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
-            digest = entry[2]
-        else:
+        digest = self._known(key, st)
+        if digest is None:
             try:
                 digest = sha256_file(path)
             except OSError:
@@ -109,14 +107,18 @@ class Cache:
         self._seen[key] = [st.st_size, st.st_mtime_ns, digest]
         return digest
 
+    def _known(self, key: str, st: os.stat_result) -> str | None:
+        """The manifest's hash of a file whose size and modification time are unchanged."""
+        entry = self._manifest.get(key)
+        return entry[2] if entry and entry[0] == st.st_size and entry[1] == st.st_mtime_ns else None
+
     def needs_hash(self, path: Path) -> bool:
         """Whether `content_hash` would read the file (new, or its size or time changed)."""
         try:
             st = os.stat(path)
         except OSError:
             return False
-        entry = self._manifest.get(str(path))
-        return not (entry and entry[0] == st.st_size and entry[1] == st.st_mtime_ns)
+        return self._known(str(path), st) is None
 
     def text_written(self, name: str, key) -> bool:
         """Whether texts/<name> was written from this content by an earlier run."""
@@ -157,15 +159,9 @@ class Cache:
 
         file = self._file(key)
         try:
-            source = pa.memory_map(str(file))
+            return read_stored(file, paper_id, path)
         except FileNotFoundError:
             return None
-        except pa.ArrowInvalid:  # (an empty file cannot be mapped)
-            source = None
-        try:
-            if source is not None:
-                with source:
-                    return read_stored(source, paper_id, path)
         except (ValueError, KeyError, TypeError, pa.ArrowException):  # not a stored result (any more)
             pass
         try:

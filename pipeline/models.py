@@ -73,8 +73,22 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One cell of a table row: its span in the normalized text and the column it stands in
+    (an index into its table's `columns`; -1 when the row has more cells than the header)."""
+
+    start: int
+    end: int
+    column: int = -1
+
+
+@dataclass(frozen=True)
 class Table:
-    """A table found in the text: its caption, header columns and legend abbreviations."""
+    """A table found in the text: its caption, header columns and legend abbreviations.
+
+    `columns` holds one code per header cell (`table_columns` vocabulary, `other` for a header
+    that names none), `headers` the header cells as printed (a unit printed there, such as
+    `Cell dose (x10^7 cells)`, applies to the column's cells)."""
 
     number: str
     caption: str
@@ -83,6 +97,9 @@ class Table:
     columns: tuple[str, ...] = ()
     id_column: int = -1  # index in `columns` of the column holding the trial's id; -1 unknown
     legend: tuple[tuple[str, str], ...] = ()  # (abbreviation, expansion)
+    headers: tuple[str, ...] = ()
+    caption_start: int = -1  # span of the caption (or the lines above the header that describe every row)
+    caption_end: int = -1
 
 
 @dataclass(frozen=True)
@@ -96,6 +113,7 @@ class Segment:
     section: str = ""
     table: Optional[Table] = None
     ref_number: Optional[int] = None  # for a numbered reference
+    cells: tuple[Cell, ...] = ()  # a row's cells, where the layout separates them
 
 
 @dataclass(frozen=True)

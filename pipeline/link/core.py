@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import regex
 
+from pipeline.extract.cells import header_unit, read_cell
 from pipeline.extract.citations import find_bracket_citations, publication_id
 from pipeline.extract.doses import combine_doses, find_dose_counts, find_doses
 from pipeline.extract.fields import (
@@ -17,6 +18,7 @@ from pipeline.extract.vocab_match import matcher, vocab_set
 from pipeline.models import Evidence, Mention, NormalizedText, Segment
 from pipeline.schema import SNIPPET_MAX
 from pipeline.segment import Segmentation
+from pipeline.segment.cells import OTHER, column_reads
 
 VOCAB_FIELDS = ("cell_source", "donor", "product", "route", "conditions")
 SPECIFIC_PRODUCTS = frozenset({"exosomes", "extracellular_vesicles", "secretome", "conditioned_medium", "stromal_vascular_fraction", "engineered_cells"})
@@ -181,7 +183,7 @@ class PaperLinker:
                     trials.append((self.ref_ids[int(a.key)], "publication", a))
             if not trials:
                 continue
-            ms = self.row_mentions(g, anchors)
+            ms = self.cell_mentions(g, anchors) if _reads_cells(g) else self.row_mentions(g, anchors)
             ms = _resolve_products(ms, captions.get(id(g.table), []))
             for tid, registry, a in trials:
                 self.emit_anchor(tid, registry, a.start, a.end, g.start, g.end, "table_row")
@@ -196,6 +198,31 @@ class PaperLinker:
         if len({m.value for m in specific}) > 1:
             return []  # "EVs or exosomes": each row says which
         return specific or [m for m in ms if m.value == "cells"][:1]
+
+    def cell_mentions(self, g: Segment, anchors) -> list[Mention]:
+        """A row whose cells are known: each cell read by its column's readers (the anchors'
+        digits blanked out). The title is the first title cell that is not a citation."""
+        text, table = self.text, g.table
+        ms: list[Mention] = []
+        have_title = False
+        for c in g.cells:
+            code = table.columns[c.column] if 0 <= c.column < len(table.columns) else OTHER
+            fields = column_reads(code)
+            if not fields or c.end <= c.start:
+                continue
+            chunk = text[c.start:c.end]
+            for a in anchors:
+                if a.end > c.start and a.start < c.end:
+                    s, e = max(a.start, c.start) - c.start, min(a.end, c.end) - c.start
+                    chunk = chunk[:s] + " " * (e - s) + chunk[e:]
+            unit = header_unit(table.headers[c.column]) if c.column < len(table.headers) else None
+            for f in fields:
+                if f == "title" and have_title:
+                    continue
+                found = read_cell(f, chunk, self.extra, unit)
+                have_title = have_title or (f == "title" and bool(found))
+                ms += [m.shifted(c.start) for m in found]
+        return ms
 
     def row_mentions(self, g: Segment, anchors) -> list[Mention]:
         text, table = self.text, g.table
@@ -385,6 +412,11 @@ class PaperLinker:
         self.find_publication_trials()
         self.sentences()
         return dedupe(self.evidence)
+
+
+def _reads_cells(g: Segment) -> bool:
+    """Is the row read cell by cell: its cells are known and some column's header names a field?"""
+    return bool(g.cells) and any(column_reads(c) for c in g.table.columns)
 
 
 def dedupe(evidence: list[Evidence]) -> list[Evidence]:

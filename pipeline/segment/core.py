@@ -18,6 +18,7 @@ import regex
 from pipeline.extract.citations import Reference, find_citation_anchors, find_reference_section, parse_references
 from pipeline.extract.registry_ids import find_registry_ids
 from pipeline.models import Segment, Table
+from pipeline.segment.cells import column_code, id_column_of, row_cells, split_cells
 from pipeline.segment.sentences import analyze
 from pipeline.segment.tables import (
     MAX_HEADER_LINES, MAX_TABLE_LINES, Line, header_columns, is_caption, is_legend, is_prose, legend_pairs, split_lines,
@@ -149,7 +150,7 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         ln = lines[k]
         if ln.start >= stop:
             break
-        if _PIPE_ROW.match(ln.text) and k + 1 < n_lines and _PIPE_RULE.match(lines[k + 1].text):
+        if "|" in ln.text and k + 1 < n_lines and _PIPE_RULE.match(lines[k + 1].text):
             k = _pipe_table(text, lines, k, tables, segments, row_anchors, used)
             continue
         cell_end = _cell_rows_end(lines, k, stop)
@@ -157,6 +158,10 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
             k = _cell_table(text, lines, k, cell_end, tables, segments, row_anchors, used)
             continue
         cap = is_caption(ln)
+        pipe_head = _pipe_header_after(lines, k) if cap else -1
+        if pipe_head > k:
+            k = pipe_head  # the caption of the pipe table below: read with it
+            continue
         if cap and _cell_rows_end(lines, k + 1, stop) > k + 1:
             k += 1  # the caption of the cell rows below: read with them
             continue
@@ -271,13 +276,22 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
 
 
 _PIPE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
+_PIPE_BODY = regex.compile(r"^[^\n]*\|")  # a body row of a pipe table whose rows need not open with a bar
 _PIPE_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def _pipe_header_after(lines: list[Line], k: int, reach: int = 4) -> int:
+    """The index of a pipe table's header line within `reach` lines after line k, or -1."""
+    for j in range(k + 1, min(len(lines) - 1, k + 1 + reach)):
+        if "|" in lines[j].text and _PIPE_RULE.match(lines[j + 1].text):
+            return j
+    return -1
 
 
 def _pipe_table(text, lines, k, tables, segments, row_anchors, used) -> int:
     """A Markdown pipe table (`| a | b |`, a `|---|` rule, one row a line). Returns the next line."""
     j = k + 2
-    while j < len(lines) and _PIPE_ROW.match(lines[j].text):
+    while j < len(lines) and _PIPE_BODY.match(lines[j].text):
         j += 1
     _table_of_lines(text, lines, k, range(k + 2, j), 0, tables, segments, row_anchors, used)
     used.update(range(k, j))
@@ -333,32 +347,50 @@ def _cell_table(text, lines, k, end, tables, segments, row_anchors, used) -> int
 
 def _table_of_lines(text, lines, header_index, rows, default_id_column, tables, segments, row_anchors, used, first=None) -> None:
     """A table of one row a line (Markdown pipe table or PDF table): the header's cells name
-    the columns (table_columns vocabulary); each row that names a trial is a `row` segment."""
+    the columns (table_columns vocabulary, by their words); each row that names a trial is a
+    `row` segment with its cells. The column holding the rows' ids is the id column."""
     header = lines[header_index] if header_index is not None else None
     top = header_index if header_index is not None else first
-    columns = []
-    if header is not None:
-        for cell in header.text.strip().strip("|").split("|"):
-            codes, _ = header_columns(cell)
-            columns.append(codes[0] if codes else "other")
-    cap_line = next((lines[j] for j in range(top - 1, max(top - 4, -1), -1) if is_caption(lines[j])), None)
-    id_col = next((i for i, c in enumerate(columns) if c in ("id", "reference")), default_id_column)
-    last = rows[-1] if len(rows) else top
-    table = Table(
-        number=is_caption(cap_line).group("num") if cap_line else "", caption=cap_line.text.strip() if cap_line else "",
-        start=(header or lines[top]).start, end=lines[last].end, columns=tuple(columns), id_column=id_col,
-    )
-    tables.append(table)
-    if cap_line:
-        segments.append(Segment("caption", cap_line.start, cap_line.end, table=table))
-    if header is not None:
-        segments.append(Segment("header", header.start, header.end, table=table))
+    headers = tuple(text[a:b] for a, b in split_cells(text, header.start, header.end)) if header is not None else ()
+    columns = [column_code(h) for h in headers]
+    cap_index = next((j for j in range(top - 1, max(top - 4, -1), -1) if is_caption(lines[j])), None)
+    cap_line = lines[cap_index] if cap_index is not None else None
+    found = []
     for r in rows:
         ln = lines[r]
         anchors = registry_anchors(text, ln.start, ln.end) or citation_anchors(text, ln.start, ln.end)
         if anchors:
-            segments.append(Segment("row", ln.start, ln.end, table=table))
-            row_anchors[(ln.start, ln.end)] = anchors
+            found.append((ln, anchors, row_cells(split_cells(text, ln.start, ln.end))))
+    id_col = id_column_of([c for _, _, c in found], [[a.start for a in anchors] for _, anchors, _ in found if anchors[0].kind == "registry"])
+    if id_col < 0 or (0 <= id_col < len(columns) and columns[id_col] == "reference"):
+        id_col = next((i for i, c in enumerate(columns) if c in ("id", "reference")), default_id_column)
+    elif id_col < len(columns):
+        columns[id_col] = "id"
+    last = rows[-1] if len(rows) else top
+    caption_end = (header or lines[top]).start
+    table = Table(
+        number=is_caption(cap_line).group("num") if cap_line else "", caption=cap_line.text.strip() if cap_line else "",
+        start=(header or lines[top]).start, end=lines[last].end, columns=tuple(columns), id_column=id_col,
+        headers=headers, caption_start=cap_line.start if cap_line else -1, caption_end=caption_end if cap_line else -1,
+    )
+    tables.append(table)
+    if cap_line:
+        segments.append(Segment("caption", cap_line.start, _caption_end(lines, cap_index, top), table=table))
+    if header is not None:
+        segments.append(Segment("header", header.start, header.end, table=table))
+    for ln, anchors, cells in found:
+        segments.append(Segment("row", ln.start, ln.end, table=table, cells=cells if header is not None else ()))
+        row_anchors[(ln.start, ln.end)] = anchors
+
+
+def _caption_end(lines: list[Line], cap_index: int, top: int) -> int:
+    """End of a caption: its own line and the text lines after it, up to the table's first line
+    (`Table 4.` then a line saying what every row is)."""
+    end = lines[cap_index].end
+    for j in range(cap_index + 1, top):
+        if not lines[j].blank:
+            end = lines[j].end
+    return end
 
 
 # ---------------------------------------------------------------- running text

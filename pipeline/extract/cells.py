@@ -1,0 +1,144 @@
+"""Each field's reader for one table cell (or one labelled field of a registry record).
+
+A cell holds the value of its column: the column's header says which fields it holds
+(`table_columns` vocabulary, `reads`), and each of those fields is read from the cell by the reader
+declared here. Cells are read more freely than sentences (a bare `II` is a phase under a Phase
+header, a bare `20` the enrollment under a Patients header) because the header says what they are.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import regex
+
+from pipeline.extract.doses import find_dose_counts, find_doses
+from pipeline.extract.fields import find_acronyms, find_bare_counts, find_enrollment, find_start_dates, find_status
+from pipeline.extract.phases import find_bare_phases, find_phases
+from pipeline.extract.vocab_match import matcher
+from pipeline.models import Mention
+
+_SPACES = regex.compile(r"\s+")
+_CITATION_CELL = regex.compile(r"^\s*[A-Z][\p{L}'’\-]+(?:\s+[A-Z]{1,3})?(?:\s+et\s+al\.?)?\s*[\[(]?\d{0,3}[\])]?\s*$")
+_QUOTED = regex.compile(r"[\"“”„«»]\s*(?P<a>[A-Za-z][A-Za-z0-9]*(?:[\-–][A-Za-z0-9]+)*)\s*[\"“”„«»]")
+_NUMBER_CELL = regex.compile(r"^\s*(?P<lo>\d+(?:[.,]\d+)?)(?:\s*(?:[-–∼~]|to)\s*(?P<hi>\d+(?:[.,]\d+)?))?\s*$")
+_HEADER_UNIT = regex.compile(r"[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})\s*(?P<unit>cells?\s*/\s*kg|cells?)?", regex.I)
+_COUNT_WORDS = {"once": 1, "single": 1, "one": 1, "twice": 2, "two": 2, "thrice": 3, "three": 3, "four": 4, "five": 5, "six": 6}
+_CELL_COUNT = regex.compile(
+    r"(?i)(?<![\w.])(?:(?P<word>once|single|twice|thrice)\b|(?P<n>\d{1,2}|one|two|three|four|five|six)\s*(?:x\s*)?(?:times?|doses?|injections?|infusions?|administrations?)\b)"
+)
+
+
+def is_citation_cell(text: str) -> bool:
+    """A cell that only cites a publication (`Zheng et al.9`, `Pers YM et al.`): not a title."""
+    return _CITATION_CELL.match(text) is not None or bool(regex.search(r"\bet\s+al\b", text)) and len(text) < 40
+
+
+def header_unit(header: str) -> tuple[float, str] | None:
+    """A unit printed in a header (`Cell dose (×10^7 cells)`): the factor and unit its bare numbers take."""
+    m = _HEADER_UNIT.search(header)
+    if not m:
+        return None
+    unit = "cells/kg" if m.group("unit") and "kg" in m.group("unit").lower() else "cells"
+    return 10.0 ** int(m.group("exp")), unit
+
+
+def _phase(text: str, extra) -> list[Mention]:
+    return find_phases(text, bare=True) or find_bare_phases(text)
+
+
+def _status(text: str, extra) -> list[Mention]:
+    return find_status(text, in_table=True)[:1]
+
+
+def _enrollment(text: str, extra) -> list[Mention]:
+    """The first count of the cell: `20(10/10)`, `60 (placebo: 20)`, `n = 12`, `41; 20 MSC, 21 control`."""
+    found = find_enrollment(text) or find_bare_counts(text)
+    return found[:1]
+
+
+def _dose_count(text: str, extra) -> list[Mention]:
+    """`once`, `Single`, `4 times`, `Three doses of ...`; several counts in one cell (`Intra arterial
+    (1 time) Intravenous (3 times)`) add up."""
+    found = find_dose_counts(text)
+    if found:
+        return found[:1]
+    counts = list(_CELL_COUNT.finditer(text))
+    if not counts:
+        return []
+    total = 0
+    for m in counts:
+        w = (m.group("word") or m.group("n")).lower()
+        total += _COUNT_WORDS[w] if w in _COUNT_WORDS else int(w)
+    s, e = counts[0].start(), counts[-1].end()
+    return [Mention("dose_count", str(total), s, e, text[s:e], "table_count", 0.85)]
+
+
+def _start_date(text: str, extra) -> list[Mention]:
+    return find_start_dates(text, in_table=True)[:1]
+
+
+def _acronym(text: str, extra) -> list[Mention]:
+    found = find_acronyms(text, in_title=True)
+    if found:
+        return found[:1]
+    m = _QUOTED.search(text)
+    if m and sum(c.isupper() for c in m.group("a")) >= 2:
+        return [Mention("acronym", m.group("a"), m.start("a"), m.end("a"), m.group("a"), "table_acronym", 0.85)]
+    return []
+
+
+def _sponsors(text: str, extra) -> list[Mention]:
+    out = []
+    for m in regex.finditer(r"[^;\n]+", text):
+        s = m.group(0).strip()
+        if len(regex.sub(r"[\W\d_]", "", s)) < 3:
+            continue
+        start = m.start() + m.group(0).find(s)
+        out.append(Mention("sponsors", s, start, start + len(s), s, "table_sponsor", 0.85))
+    return out
+
+
+def _vocab(field: str) -> Callable:
+    def read(text: str, extra) -> list[Mention]:
+        return matcher(field).find(text, (extra or {}).get(field))
+    return read
+
+
+def _dose(text: str, extra) -> list[Mention]:
+    return find_doses(text)
+
+
+CELL_READERS: dict[str, Callable] = {
+    "phase": _phase,
+    "status": _status,
+    "enrollment": _enrollment,
+    "dose": _dose,
+    "dose_count": _dose_count,
+    "start_date": _start_date,
+    "acronym": _acronym,
+    "sponsors": _sponsors,
+    "cell_source": _vocab("cell_source"),
+    "donor": _vocab("donor"),
+    "product": _vocab("product"),
+    "route": _vocab("route"),
+    "conditions": _vocab("conditions"),
+}
+
+
+def read_cell(field: str, text: str, extra=None, unit: tuple[float, str] | None = None) -> list[Mention]:
+    """The values of `field` in one cell's text (offsets relative to `text`)."""
+    if field == "title":
+        title = _SPACES.sub(" ", text).strip(" \t\n,;:|-*")
+        if len(title) < 3 or is_citation_cell(title):
+            return []
+        s = text.find(title[:1])
+        return [Mention("title", title, s, len(text.rstrip(" \t\n,;:|-*")), text[s:len(text.rstrip(" \t\n,;:|-*"))], "table_title", 0.95)]
+    if field == "dose" and unit is not None:
+        m = _NUMBER_CELL.match(text)
+        if m:
+            lo = float(m.group("lo").replace(",", ".")) * unit[0]
+            hi = float((m.group("hi") or m.group("lo")).replace(",", ".")) * unit[0]
+            return [Mention("dose", f"{lo:g}..{hi:g} {unit[1]}", m.start("lo"), m.end(), text[m.start("lo"):m.end()],
+                            "doses", 0.85, (("low", lo), ("high", hi), ("unit", unit[1])))]
+    reader = CELL_READERS.get(field)
+    return reader(text, extra) if reader else []

@@ -1,0 +1,89 @@
+"""Cells of a table row, and the column a header cell names.
+
+A row whose layout separates its cells (a Markdown pipe table, a PDF table the reader wrote as
+`a | b | c`) is split here into `Cell`s: spans in the normalized text, each with the index of its
+column. A header cell names its column by its words (`column_code`), through the `table_columns`
+vocabulary; the column that holds the rows' registry ids is the id column whatever its header says.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+from pipeline.extract.vocab_match import matcher
+from pipeline.models import Cell
+from pipeline.vocab import load
+
+OTHER = "other"  # a header that names no column: its cells are not read
+
+
+@lru_cache(maxsize=1)
+def _priority() -> dict[str, int]:
+    return {e.code: i for i, e in enumerate(load("table_columns").entries)}
+
+
+@lru_cache(maxsize=4096)
+def column_code(header: str) -> str:
+    """The column a header cell names: the code of the longest vocabulary term in it (on a tie,
+    the entry listed first), or `other`."""
+    found = matcher("table_columns").find(header)
+    if not found:
+        return OTHER
+    priority = _priority()
+    return max(found, key=lambda m: (len(m.raw), -priority[m.value])).value
+
+
+@lru_cache(maxsize=1)
+def _reads() -> dict[str, tuple[str, ...]]:
+    return {e.code: e.reads for e in load("table_columns").entries}
+
+
+def column_reads(code: str) -> tuple[str, ...]:
+    """The fields read from the cells of a column (none for `other` and non-value columns)."""
+    return _reads().get(code, ())
+
+
+def split_cells(text: str, start: int, end: int, sep: str = "|") -> list[tuple[int, int]]:
+    """The cells of one row line between `start` and `end`, split at `sep`, each span trimmed of
+    spaces. A pipe row's outer bars (`| a | b |`) open and close it; they make no empty cell."""
+    s, e = start, end
+    while s < e and text[s] in " \t":
+        s += 1
+    while e > s and text[e - 1] in " \t":
+        e -= 1
+    if sep == "|" and s < e and text[s] == "|":
+        s += 1
+    if sep == "|" and e > s and text[e - 1] == "|":
+        e -= 1
+    spans, pos = [], s
+    while True:
+        k = text.find(sep, pos, e)
+        cut = e if k < 0 else k
+        a, b = pos, cut
+        while a < b and text[a] in " \t":
+            a += 1
+        while b > a and text[b - 1] in " \t":
+            b -= 1
+        spans.append((a, b))
+        if k < 0:
+            return spans
+        pos = k + len(sep)
+
+
+def row_cells(spans: list[tuple[int, int]]) -> tuple[Cell, ...]:
+    """Cells in column order: the k-th span stands in column k."""
+    return tuple(Cell(a, b, k) for k, (a, b) in enumerate(spans))
+
+
+def id_column_of(rows_cells: list[tuple[Cell, ...]], anchor_starts: list[list[int]]) -> int:
+    """The column where most rows' first registry id falls (-1 when no row has one)."""
+    votes: Counter = Counter()
+    for cells, starts in zip(rows_cells, anchor_starts):
+        if not starts:
+            continue
+        first = min(starts)
+        for c in cells:
+            if c.start <= first < max(c.end, c.start + 1):
+                votes[c.column] += 1
+                break
+    return votes.most_common(1)[0][0] if votes else -1

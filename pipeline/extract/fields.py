@@ -203,6 +203,11 @@ ACRONYM = r"[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9][A-Za-z0-9]*)*"
 _NAMED = regex.compile(r"\b(?:named|called|termed|dubbed|acronym(?:ed)?|known\s+as)\s+(?:the\s+)?(?P<a>" + ACRONYM + r")(?![\w-])")
 _BEFORE_PAREN = regex.compile(r"(?<![\w-])(?P<a>" + ACRONYM + r")\s*\((?=[^()]{0,300}\b(?:NCT\d{8}|ISRCTN\d{8}))")
 _ID_THEN = regex.compile(r"(?<![\w-])(?P<a>" + ACRONYM + r")\s*\((?:NCT\d{8}|ISRCTN\d{8})\)")
+# "the TRACE trial", "(MESEMS) study", "BRIDGE-2 study": an acronym followed by the word trial or study
+_TRIAL_WORD = regex.compile(
+    r"(?<![\w-])(?:\(\s*)?(?P<a>" + ACRONYM + r")(?:\s*\))?[ \t]+(?:pilot[ \t]+|phase[ \t]+\w+[ \t]+|randomi[sz]ed[ \t]+)?(?:study|trial)\b"
+)
+_TRIAL_WORDS = ("study", "trial")
 _TITLE_PAREN = regex.compile(r"\((?:The\s+)?(?P<a>[A-Z][A-Za-z0-9]*[A-Z0-9](?:-[A-Za-z0-9]+)*)(?:\s+(?:Study|Trial|study|trial))?\)")
 _TITLE_COLON = regex.compile(r"^\s*(?P<a>" + ACRONYM + r")\s*:")
 # Prechecks (these patterns are case-sensitive: plain substring tests on the text): _NAMED needs one
@@ -237,6 +242,8 @@ def find_acronyms(text: str, in_title: bool = False) -> list[Mention]:
     rxs = (_NAMED,) if has_any(text, _NAMING_WORDS) else ()
     if "(" in text and ("NCT" in text or "ISRCTN" in text):
         rxs += (_BEFORE_PAREN, _ID_THEN)
+    if has_any(fold_case(text), _TRIAL_WORDS):
+        rxs += (_TRIAL_WORD,)
     return _acronyms(text, False, rxs) if rxs else []
 
 

@@ -19,11 +19,14 @@ from pipeline.models import Evidence, Mention, NormalizedText, Segment
 from pipeline.schema import SNIPPET_MAX
 from pipeline.segment import Segmentation
 from pipeline.segment.cells import OTHER, column_reads
+from pipeline.link.scope import OwnTrials, Sections, find_own_trials, group_registrations
 
 VOCAB_FIELDS = ("cell_source", "donor", "product", "route", "conditions")
 SPECIFIC_PRODUCTS = frozenset({"exosomes", "extracellular_vesicles", "secretome", "conditioned_medium", "stromal_vascular_fraction", "engineered_cells"})
 PASSAGE_CONFIDENCE = 0.7
-PASSAGE_SENTENCES = 10  # how far a passage reaches after the sentence naming its trial
+PASSAGE_SENTENCES = 10
+DOCUMENT_CONFIDENCE = 0.6  # a value tied by the document's scope (its own trial), not by its sentence
+DOCUMENT_SINGLE = frozenset({"status", "start_date", "enrollment", "acronym", "title", "dose_count"})  # how far a passage reaches after the sentence naming its trial
 LIST_FIELDS_FOR_MANY = ("product",)
 _SPACES = regex.compile(r"\s+")
 _THREE_LETTERS = regex.compile(r"[A-Za-z]{3}")
@@ -108,9 +111,14 @@ class PaperLinker:
         self._raws: dict[str, str] = {}  # printed value -> with its whitespace runs as single spaces
         # plain text is one page: every value's page is that page's number (None)
         self._page = norm.page_numbers[0] if len(norm.page_starts) == 1 else False
+        self.own = OwnTrials()
+        self._sections: Sections | None = None
+        self._document_fields: set[str] = set()  # single-value fields the document scope has given
 
     # -------------------------------------------------------------- output
-    def emit(self, trial_id: str, m: Mention, seg_start: int, seg_end: int, confidence: float | None = None):
+    def emit(self, trial_id: str, m: Mention, seg_start: int, seg_end: int, confidence: float | None = None, scope: str = ""):
+        """One evidence row. `scope` names the unit wider than the row or sentence that tied the
+        value to its trial (`passage`, `document`); it is written after the extractor's name."""
         if m.field == "citation":
             return
         raw = self._raws.get(m.raw)
@@ -120,7 +128,7 @@ class PaperLinker:
         self.evidence.append(Evidence(
             trial_id=trial_id, field=m.field, value=m.value, raw=raw,
             paper_id=self.paper_id, page=page, char_start=m.start, char_end=m.end,
-            snippet=self.snippet(seg_start, seg_end, m), extractor=m.extractor,
+            snippet=self.snippet(seg_start, seg_end, m), extractor=f"{m.extractor}@{scope}" if scope else m.extractor,
             confidence=round(min(m.confidence, confidence) if confidence is not None else m.confidence, 3),
             data=m.data,
         ))
@@ -136,6 +144,10 @@ class PaperLinker:
 
     def emit_anchor(self, trial_id: str, registry: str, start: int, end: int, seg_start: int, seg_end: int, extractor: str):
         raw = self.text[start:end]
+        primary = self.own.aliases.get(trial_id)
+        if primary is not None:  # a further registration of a trial: its other id
+            self.emit(primary, Mention("other_ids", trial_id, start, end, raw, extractor), seg_start, seg_end)
+            return
         self.emit(trial_id, Mention("trial_id", trial_id, start, end, raw, extractor), seg_start, seg_end)
         self.emit(trial_id, Mention("registry", registry, start, end, raw, extractor), seg_start, seg_end)
 
@@ -175,14 +187,19 @@ class PaperLinker:
             if g.kind != "row":
                 continue
             anchors = self.seg.row_anchors.get((g.start, g.end), [])
-            trials = []
+            trials, others = [], []
+            registered = [a for a in anchors if a.kind == "registry"]
+            for group in group_registrations([(a.key, a.registry) for a in registered]):
+                a = next(x for x in registered if x.key == group[0][0])
+                trials.append((a.key, a.registry, a))
+                others += [(a.key, next(x for x in registered if x.key == o)) for o, _ in group[1:]]
             for a in anchors:
-                if a.kind == "registry":
-                    trials.append((a.key, a.registry, a))
-                elif int(a.key) in self.ref_ids:
+                if a.kind != "registry" and int(a.key) in self.ref_ids:
                     trials.append((self.ref_ids[int(a.key)], "publication", a))
             if not trials:
                 continue
+            for tid, a in others:  # one trial's ids in several registries
+                self.emit(tid, Mention("other_ids", a.key, a.start, a.end, a.raw, "table_row"), g.start, g.end)
             ms = self.cell_mentions(g, anchors) if _reads_cells(g) else self.row_mentions(g, anchors)
             ms = _resolve_products(ms, captions.get(id(g.table), []))
             for tid, registry, a in trials:
@@ -364,30 +381,40 @@ class PaperLinker:
         for g in self.seg.segments:
             if g.kind == "sentence":
                 by_para[g.paragraph].append(g)
+        own = set(self.own.ids)
         for pi, sents in by_para.items():
-            anchored = [(g, self.sentence_anchors(g)) for g in sents]
+            printed = {id(g): self.sentence_anchors(g) for g in sents}
+            anchored = [(g, self._primary(printed[id(g)])) for g in sents]
             para_trials = {a[0] for _, anchors in anchored for a in anchors}
-            # a passage: the sentences after the first one naming the trial by its id or author
-            strong = [i for i, (_, anchors) in enumerate(anchored) if any(a[4] != "citation" for a in anchors)]
-            first_anchored = strong[0] if strong else len(anchored)
+            # a passage: the sentences after one naming a single trial by its id or author, until
+            # a sentence names another trial
+            current, since = None, 0
             for i, (g, anchors) in enumerate(anchored):
                 ms = self.mentions(g.start, g.end, "sentence")
                 ms = _resolve_products(ms)
                 trial_ids = list(dict.fromkeys(a[0] for a in anchors))
-                for tid, registry, s, e, ex in anchors:
+                for tid, registry, s, e, ex in printed[id(g)]:
                     self.emit_anchor(tid, registry, s, e, g.start, g.end, ex)
+                scope = ""
                 if len(trial_ids) == 1:
                     targets, conf = trial_ids, None
-                elif not trial_ids and len(para_trials) == 1 and first_anchored < i <= first_anchored + PASSAGE_SENTENCES:
-                    targets, conf = list(para_trials), PASSAGE_CONFIDENCE
+                elif not trial_ids and current is not None and i - since <= PASSAGE_SENTENCES:
+                    targets, conf, scope = [current], PASSAGE_CONFIDENCE, "passage"
+                elif not trial_ids and own and para_trials <= own and self._speaks_of_own(g.start):
+                    targets, conf, scope = self.own.ids, DOCUMENT_CONFIDENCE, "document"
                 else:
                     targets, conf = [], None
+                if trial_ids:
+                    strong = any(a[4] != "citation" for a in anchors)
+                    current, since = (trial_ids[0], i) if len(trial_ids) == 1 and strong else (None, i)
+                if scope == "document":
+                    ms = [m for m in ms if self._first_for_document(m)]
                 for m in ms:
                     if m.field in ("dose",):
                         continue
                     if targets:
                         for tid in targets:
-                            self.emit(tid, m, g.start, g.end, conf)
+                            self.emit(tid, m, g.start, g.end, conf, scope)
                     elif len(trial_ids) > 1 and m.field in LIST_FIELDS_FOR_MANY:
                         for tid in trial_ids:
                             self.emit(tid, m, g.start, g.end)
@@ -402,12 +429,34 @@ class PaperLinker:
                     combined = combine_doses(doses, self.text)
                     for tid in targets:
                         if combined:
-                            self.emit(tid, combined, g.start, g.end, conf)
+                            self.emit(tid, combined, g.start, g.end, conf, scope)
                     if not targets:
                         for m in doses:
                             self.emit("", m, g.start, g.end)
 
+    def _primary(self, anchors):
+        """Anchors with each further registration of a trial named by the trial's primary id."""
+        aliases = self.own.aliases
+        if not aliases:
+            return anchors
+        return [(aliases.get(a[0], a[0]),) + tuple(a[1:]) for a in anchors]
+
+    def _speaks_of_own(self, offset: int) -> bool:
+        if self._sections is None:
+            self._sections = Sections(self.text)
+        return self._sections.speaks_of_own(offset)
+
+    def _first_for_document(self, m: Mention) -> bool:
+        """At document scope a single-value field takes the first value the document states."""
+        if m.field not in DOCUMENT_SINGLE:
+            return True
+        if m.field in self._document_fields:
+            return False
+        self._document_fields.add(m.field)
+        return True
+
     def run(self) -> list[Evidence]:
+        self.own = find_own_trials(self.text, [(g.start, g.end) for g in self.seg.segments if g.kind == "sentence"])
         self.table_rows()
         self.find_publication_trials()
         self.sentences()

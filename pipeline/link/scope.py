@@ -1,0 +1,117 @@
+"""Scopes wider than a sentence: the document's own trial and the sections it speaks of it in.
+
+A paper, abstract or registry record that states its own registration ("This trial is registered
+with ClinicalTrials.gov, number NCT...", "Trial registration: ...", "ClinicalTrials.gov Identifier:",
+a record's "Registration number" field) has an own trial; ids it merely cites do not. What its
+title, abstract and methods state without naming a trial belongs to that trial (document scope),
+but not what its background, introduction or discussion say (those speak of other studies).
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+import regex
+
+from pipeline.extract.registry_ids import find_registry_ids
+
+REGISTRATION_CUE = regex.compile(
+    r"(?i)\b(?:(?:prospectively|retrospectively)\s+)?registered\s+(?:with|at|in|on|under|as|to)\b"
+    r"|\b(?:clinical\s+)?trials?\s+registration\b|\bregistration\s+(?:number|no\b|id\b|numbers|details)"
+    r"|\bclinicaltrials\.gov\s+(?:identifier|id\b|number|registration)|\bidentifier\s*:|\bregistry\s+(?:number|id\b|no\b)"
+    r"|\beudract\s*(?:number|no\b|id\b)|\b(?:trial|study|protocol)\s+(?:id|number|no)\b\.?\s*:?|\bregistration\s*:"
+    r"|\bregistered\s+(?:trial|under\s+the\s+number)"
+)
+# what a cue may be written with: a cheap test before the pattern
+_CUE_WORDS = ("regist", "identifier", "eudract", " id", "number", " no")
+CUE_BEFORE = 200  # a cue this far before the id still counts (a record's label on the line above)
+FRONT_SHARE = 0.4  # an own registration is stated in the first part of a paper...
+FRONT_MIN = 6000  # ...or in its first characters
+
+HEADING = regex.compile(
+    r"(?im)^[ \t]*(?:\d{1,2}\.?[ \t]+)?(?:\*\*)?(?P<name>abstract|summary|background|introduction|objectives?|aims?"
+    r"|methods?|methods?\s*/\s*design|materials\s+and\s+methods|patients\s+and\s+methods|study\s+design|design"
+    r"|results|findings|discussion|conclusions?|interpretation|trial\s+registration|registration|funding|acknowledge?ments?"
+    r"|references|keywords?|limitations|rationale|research\s+summary|summary\s+of\s+research)(?:\*\*)?[ \t]*:?[ \t]*$"
+)
+# sections that speak of other studies: nothing in them is the document's own trial's
+OTHER_STUDIES = frozenset({
+    "background", "introduction", "discussion", "conclusion", "conclusions", "interpretation", "references",
+    "acknowledgments", "acknowledgements", "keywords", "keyword", "limitations", "rationale",
+})
+
+
+@dataclass
+class OwnTrials:
+    """The trials a document states as its own: primary ids in order, and each further id of one
+    of them (`aliases`: an id printed with the trial's other registration, e.g. its EudraCT number)."""
+
+    ids: list[str] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # other id -> primary id
+    statements: list[tuple[int, int]] = field(default_factory=list)  # spans of the registration statements
+
+
+def _primary_first(ids: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A trial's ids with its ClinicalTrials.gov id first, else as printed."""
+    return sorted(ids, key=lambda x: x[1] != "ctgov")
+
+
+def group_registrations(ids: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Ids printed together as one statement (`(id, registry)` in order) grouped into trials: ids of
+    different registries are one trial; two ids of one registry are two trials."""
+    registries = [r for _, r in ids]
+    if len(set(registries)) == len(registries):
+        return [_primary_first(ids)] if ids else []
+    return [[x] for x in ids]
+
+
+def find_own_trials(text: str, sentences: list[tuple[int, int]]) -> OwnTrials:
+    """The document's own trials, from the sentences (spans) that state a registration."""
+    own = OwnTrials()
+    front = max(FRONT_MIN, int(len(text) * FRONT_SHARE))
+    for s, e in sentences:
+        if s > front:
+            break
+        window = text[max(0, s - CUE_BEFORE):e].lower()
+        if not any(w in window for w in _CUE_WORDS):
+            continue
+        found = find_registry_ids(text[s:e])
+        if not found or not REGISTRATION_CUE.search(text, max(0, s - CUE_BEFORE), e):
+            continue
+        own.statements.append((s, e))
+        # one line of a statement lists one trial's registrations ("Italy: EudraCT, 2011-..., and
+        # ClinicalTrials.gov, NCT...")
+        by_line: dict[int, list[tuple[str, str]]] = {}
+        for m in found:
+            line = text.count("\n", s, s + m.start)
+            by_line.setdefault(line, []).append((m.value, m.get("registry", "")))
+        for ids in by_line.values():
+            for group in group_registrations(list(dict.fromkeys(ids))):
+                primary = group[0][0]
+                primary = own.aliases.get(primary, primary)
+                if primary not in own.ids:
+                    own.ids.append(primary)
+                for other, _ in group[1:]:
+                    if other != primary and other not in own.ids:
+                        own.aliases[other] = primary
+    return own
+
+
+class Sections:
+    """The heading each offset of a text stands under (lower case, '' before the first)."""
+
+    def __init__(self, text: str):
+        self.starts: list[int] = []
+        self.names: list[str] = []
+        if "\n" not in text:
+            return
+        for m in HEADING.finditer(text):
+            self.starts.append(m.start())
+            self.names.append(regex.sub(r"\s+", " ", m.group("name").lower()))
+
+    def at(self, offset: int) -> str:
+        k = bisect_right(self.starts, offset) - 1
+        return self.names[k] if k >= 0 else ""
+
+    def speaks_of_own(self, offset: int) -> bool:
+        return self.at(offset) not in OTHER_STUDIES

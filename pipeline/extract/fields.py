@@ -135,7 +135,7 @@ _PEOPLE_WORDS = (
 )
 _PEOPLE = r"(?:" + "|".join(_PEOPLE_WORDS) + r")"
 _ENROLL = regex.compile(
-    r"(?<![\w.,/-])(?P<num>\d{1,5}|" + NUMBER_WORD + r")(?![\w.,/%-])"
+    r"(?<![\w.,/-])(?P<num>\d{1,3}(?:,\d{3})+|\d{1,5}|" + NUMBER_WORD + r")(?![\w.,/%-])"
     r"(?P<mid>(?:\s+(?!(?:of|in|with|per|from|to|and|or)\b)[\w'-]+){0,4}?)\s+" + _PEOPLE + r"\b",
     regex.I,
 )

@@ -26,7 +26,15 @@ SPECIFIC_PRODUCTS = frozenset({"exosomes", "extracellular_vesicles", "secretome"
 PASSAGE_CONFIDENCE = 0.7
 PASSAGE_SENTENCES = 10
 DOCUMENT_CONFIDENCE = 0.6  # a value tied by the document's scope (its own trial), not by its sentence
-DOCUMENT_SINGLE = frozenset({"status", "start_date", "enrollment", "acronym", "title", "dose_count"})  # how far a passage reaches after the sentence naming its trial
+DOCUMENT_SINGLE = frozenset({"status", "start_date", "enrollment", "acronym", "title", "dose_count"})
+# a sentence that states the field of the study itself (preferred at document scope)
+DOCUMENT_CUES = {
+    "enrollment": regex.compile(r"(?i)\b(?:randomi[sz]ed|enroll?ed|recruited|included|allocated|assigned|sample\s+size|will\s+(?:recruit|enrol|include|randomi)|aim(?:s|ed)?\s+to\s+(?:recruit|enrol)|were\s+treated|received)\b"),
+    "status": regex.compile(r"(?i)\b(?:the|this|our)\s+(?:trial|study)\b|\brecruitment\b|\btrial\s+status\b|\bstatus\b"),
+    "start_date": regex.compile(r"(?i)\b(?:recruitment|enrol(?:l)?ment|the\s+(?:trial|study))\s+(?:began|started|commenced|will\s+(?:begin|start))|\bstart(?:ed)?\b"),
+    "acronym": regex.compile(r"(?i)\b(?:trial|study)\b"),
+}
+_HYPOTHETICAL = regex.compile(r"(?i)\b(?:if|whether|unless|should|may\s+be|prematurely\s+or)\b")  # how far a passage reaches after the sentence naming its trial
 LIST_FIELDS_FOR_MANY = ("product",)
 _SPACES = regex.compile(r"\s+")
 _THREE_LETTERS = regex.compile(r"[A-Za-z]{3}")
@@ -113,7 +121,7 @@ class PaperLinker:
         self._page = norm.page_numbers[0] if len(norm.page_starts) == 1 else False
         self.own = OwnTrials()
         self._sections: Sections | None = None
-        self._document_fields: set[str] = set()  # single-value fields the document scope has given
+        self._document_best: dict[str, tuple] = {}  # single-value field -> the document scope's value
 
     # -------------------------------------------------------------- output
     def emit(self, trial_id: str, m: Mention, seg_start: int, seg_end: int, confidence: float | None = None, scope: str = ""):
@@ -408,7 +416,7 @@ class PaperLinker:
                     strong = any(a[4] != "citation" for a in anchors)
                     current, since = (trial_ids[0], i) if len(trial_ids) == 1 and strong else (None, i)
                 if scope == "document":
-                    ms = [m for m in ms if self._first_for_document(m)]
+                    ms = self._document_values(g, ms)
                 for m in ms:
                     if m.field in ("dose",):
                         continue
@@ -446,20 +454,37 @@ class PaperLinker:
             self._sections = Sections(self.text)
         return self._sections.speaks_of_own(offset)
 
-    def _first_for_document(self, m: Mention) -> bool:
-        """At document scope a single-value field takes the first value the document states."""
-        if m.field not in DOCUMENT_SINGLE:
-            return True
-        if m.field in self._document_fields:
-            return False
-        self._document_fields.add(m.field)
-        return True
+    def _document_values(self, g: Segment, ms: list[Mention]) -> list[Mention]:
+        """At document scope a single-value field keeps one value: held back here, the best one
+        (a sentence that says so of the study, else the first) is emitted after the pass."""
+        keep = []
+        chunk = self.text[g.start:g.end]
+        for m in ms:
+            if m.field not in DOCUMENT_SINGLE:
+                keep.append(m)
+                continue
+            if m.field in ("status", "start_date") and _HYPOTHETICAL.search(chunk):
+                continue  # "if the trial is terminated ...", "will be recruited"
+            cue = DOCUMENT_CUES.get(m.field)
+            stated = bool(cue and cue.search(chunk))
+            if m.field == "status" and not stated:
+                continue  # "questionnaires were completed": not the study's status
+            best = self._document_best.get(m.field)
+            if best is None or (stated and not best[0]):
+                self._document_best[m.field] = (stated, m, g.start, g.end)
+        return keep
+
+    def _emit_document_best(self):
+        for stated, m, s, e in sorted(self._document_best.values(), key=lambda x: x[1].start):
+            for tid in self.own.ids:
+                self.emit(tid, m, s, e, DOCUMENT_CONFIDENCE, "document")
 
     def run(self) -> list[Evidence]:
         self.own = find_own_trials(self.text, [(g.start, g.end) for g in self.seg.segments if g.kind == "sentence"])
         self.table_rows()
         self.find_publication_trials()
         self.sentences()
+        self._emit_document_best()
         return dedupe(self.evidence)
 
 

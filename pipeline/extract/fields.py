@@ -278,3 +278,37 @@ def _is_abbreviation_of(before: str, short: str) -> bool:
         return False
     initials = [w[0].lower() for w in words[-len(letters):]]
     return initials == letters
+
+
+# ---------------------------------------------------------------- funders
+# an institution's name: capitalised words, joined by 'of', 'for', 'and', 'the'...; an
+# abbreviation in parentheses; it ends at the first word in lower case
+_NAME = r"[A-Z][\w'&.\-]*(?:\s+(?:(?:of|for|and|the|in|on|de|du|und|&)\s+)*(?:[A-Z][\w'&.\-]*|\([A-Z][\w&\-]*\)))*"
+_FUNDED_BY = regex.compile(
+    r"\b(?:funded|sponsored|supported|financed)\s+(?:in\s+part\s+|jointly\s+|mainly\s+|so\s+far\s+)?by\s+"
+    r"(?:an?\s+(?:[\w\-]+\s+){0,3}(?:grant|award|fellowship)s?\s+from\s+)?(?:the\s+)?"
+    r"(?P<who>" + _NAME + r"(?:\s*,\s*(?:and\s+)?(?:by\s+)?(?:the\s+)?" + _NAME + r")*)"
+)
+_FUNDER_SPLIT = regex.compile(r"\s*,\s*(?:and\s+)?(?:by\s+)?(?:the\s+)?|\s+and\s+(?:by\s+)?the\s+")
+_FUNDING_WORDS = ("funded", "sponsored", "supported", "financed")
+_NOT_FUNDER = regex.compile(r"^(?:[A-Z][a-z]+\s+)?(?:Department|Division|Unit|Health\s+Trainers?)\b|^(?:I|We|It|This|They|Dr|Prof)$")
+
+
+def find_funders(text: str) -> list[Mention]:
+    """Sponsors named by a funding statement: 'funded by the National Institute for Health Research
+    (NIHR)', 'supported by a grant from X, Y and the Z'. Each institution is one value, as printed
+    (its line breaks as spaces)."""
+    if not has_any(fold_case(text), _FUNDING_WORDS):
+        return []
+    out = []
+    for m in _FUNDED_BY.finditer(text):
+        who, base, pos = m.group("who"), m.start("who"), 0
+        for part in _FUNDER_SPLIT.split(who):
+            at = who.find(part, pos)
+            pos = at + len(part)
+            part = part.rstrip(".")
+            name = " ".join(part.split())
+            if len(name) < 3 or len(name.split()) > 15 or _NOT_FUNDER.search(name):
+                continue
+            out.append(Mention("sponsors", name, base + at, base + at + len(part), part, "funders", 0.8))
+    return out

@@ -10,7 +10,7 @@ from pipeline.extract.cells import header_unit, read_cell
 from pipeline.extract.citations import find_bracket_citations, publication_id
 from pipeline.extract.doses import combine_doses, find_dose_counts, find_doses
 from pipeline.extract.fields import (
-    find_acronyms, find_bare_counts, find_enrollment, find_start_dates, find_status,
+    find_acronyms, find_bare_counts, find_enrollment, find_funders, find_start_dates, find_status,
 )
 from pipeline.extract.phases import find_bare_phases, find_phases
 from pipeline.extract.registry_ids import find_registry_ids
@@ -171,6 +171,7 @@ class PaperLinker:
         ms += find_doses(chunk)
         ms += find_dose_counts(chunk)
         ms += find_acronyms(chunk) if kind == "sentence" else []
+        ms += find_funders(chunk) if kind == "sentence" else []
         return _shifted(ms, start)
 
     # -------------------------------------------------------------- tables
@@ -410,6 +411,14 @@ class PaperLinker:
                     targets, conf, scope = [current], PASSAGE_CONFIDENCE, "passage"
                 elif not trial_ids and own and para_trials <= own and self._speaks_of_own(g.start):
                     targets, conf, scope = self.own.ids, DOCUMENT_CONFIDENCE, "document"
+                elif not trial_ids and own and para_trials <= own:
+                    # a background or a discussion speaks of other studies; a funding statement
+                    # (often among the acknowledgements) still names the paper's own funders
+                    for m in (m for m in ms if m.extractor == "funders"):
+                        for tid in self.own.ids:
+                            self.emit(tid, m, g.start, g.end, DOCUMENT_CONFIDENCE, "document")
+                    ms = [m for m in ms if m.extractor != "funders"]
+                    targets, conf = [], None
                 else:
                     targets, conf = [], None
                 if trial_ids:

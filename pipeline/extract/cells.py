@@ -73,8 +73,17 @@ def _dose_count(text: str, extra) -> list[Mention]:
     return [Mention("dose_count", str(total), s, e, text[s:e], "table_count", 0.85)]
 
 
+_ISO_DATE = regex.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])(?:-\d\d)?(?![\d/-])")
+
+
 def _start_date(text: str, extra) -> list[Mention]:
-    return find_start_dates(text, in_table=True)[:1]
+    """`March 2016`, `2019-11`, `2016-04-03` (a record's ISO date)."""
+    found = find_start_dates(text, in_table=True)
+    if not found:
+        m = _ISO_DATE.search(text)
+        if m:
+            found = [Mention("start_date", f"{m.group('y')}-{m.group('m')}", m.start(), m.end(), m.group(0), "start_date", 0.9)]
+    return found[:1]
 
 
 def _acronym(text: str, extra) -> list[Mention]:

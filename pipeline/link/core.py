@@ -18,7 +18,8 @@ from pipeline.extract.vocab_match import matcher, vocab_set
 from pipeline.models import Evidence, Mention, NormalizedText, Segment
 from pipeline.schema import SNIPPET_MAX
 from pipeline.segment import Segmentation
-from pipeline.segment.cells import OTHER, column_reads
+from pipeline.segment.cells import OTHER, column_reads, record_label
+from pipeline.segment.tables import split_lines
 from pipeline.link.scope import OwnTrials, Sections, find_own_trials, group_registrations
 
 VOCAB_FIELDS = ("cell_source", "donor", "product", "route", "conditions")
@@ -479,18 +480,50 @@ class PaperLinker:
             if m.field == "status" and not stated:
                 continue  # "questionnaires were completed": not the study's status
             best = self._document_best.get(m.field)
-            if best is None or (stated and not best[0]):
+            if best is None or (stated and not best[0]):  # a record's field ("record") is never replaced
                 self._document_best[m.field] = (stated, m, g.start, g.end)
         return keep
 
     def _emit_document_best(self):
         for stated, m, s, e in sorted(self._document_best.values(), key=lambda x: x[1].start):
             for tid in self.own.ids:
-                self.emit(tid, m, s, e, DOCUMENT_CONFIDENCE, "document")
+                self.emit(tid, m, s, e, 0.85 if stated == "record" else DOCUMENT_CONFIDENCE, "document")
+
+    def record_fields(self):
+        """A registry record as text (`Recruitment status: Recruiting`, `Public title` with its value
+        on the next line): each labelled field read like a table cell under that header, for the
+        document's own trial. A label names its field through the header vocabulary."""
+        if not self.own.ids:
+            return
+        lines = [ln for ln in split_lines(self.text) if ln.text.strip()]
+        for k, ln in enumerate(lines):
+            label, value = record_label(ln.text)
+            if label is None:
+                continue
+            if value is not None:
+                vs, ve = ln.start + value[0], ln.start + value[1]
+            elif k + 1 < len(lines) and record_label(lines[k + 1].text)[0] is None:
+                nxt = lines[k + 1]
+                vs, ve = nxt.start + len(nxt.text) - len(nxt.text.lstrip()), nxt.end
+            else:
+                continue
+            chunk = self.text[vs:ve]
+            if find_registry_ids(chunk):
+                continue  # the record's id field: the trial itself
+            for f in column_reads(label):
+                for m in read_cell(f, chunk, self.extra):
+                    m = Mention(m.field, m.value, m.start + vs, m.end + vs, m.raw, f"record_{m.extractor}", 0.85, m.data)
+                    if m.field in DOCUMENT_SINGLE or m.field == "dose":
+                        if m.field not in self._document_best or not self._document_best[m.field][0] == "record":
+                            self._document_best[m.field] = ("record", m, ln.start, ve)
+                    else:
+                        for tid in self.own.ids:
+                            self.emit(tid, m, ln.start, ve, 0.85, "document")
 
     def run(self) -> list[Evidence]:
         self.own = find_own_trials(self.text, [(g.start, g.end) for g in self.seg.segments if g.kind == "sentence"])
         self.table_rows()
+        self.record_fields()
         self.find_publication_trials()
         self.sentences()
         self._emit_document_best()

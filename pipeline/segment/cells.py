@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
+import regex
+
 from pipeline.extract.vocab_match import matcher
 from pipeline.models import Cell
 from pipeline.vocab import load
@@ -87,3 +89,27 @@ def id_column_of(rows_cells: list[tuple[Cell, ...]], anchor_starts: list[list[in
                 votes[c.column] += 1
                 break
     return votes.most_common(1)[0][0] if votes else -1
+
+
+_LETTERS = regex.compile(r"[\W\d_]+")
+RECORD_LABEL_WORDS = 8
+
+
+def record_label(line: str) -> tuple[str | None, tuple[int, int] | None]:
+    """A registry record's label line: (column code, span of the value on the same line after a
+    colon, or None when the value is on the next line); (None, None) when the line is no label.
+    The label must be mostly the vocabulary term (`Recruitment status`, `Sponsor organisation:`)."""
+    head, colon, rest = line.partition(":")
+    if len(head) > 60 or len(head.split()) > RECORD_LABEL_WORDS or not head.strip():
+        return None, None
+    code = column_code(head.strip())
+    if not column_reads(code):
+        return None, None
+    found = matcher("table_columns").find(head)
+    letters = len(_LETTERS.sub("", head)) or 1
+    if sum(len(_LETTERS.sub("", m.raw)) for m in found) < 0.6 * letters:
+        return None, None
+    if colon and rest.strip():
+        start = len(head) + 1 + (len(rest) - len(rest.lstrip()))
+        return code, (start, len(line.rstrip()))
+    return code, None

@@ -175,6 +175,9 @@ def _prefixed(code: str, prefix: str, digits: str, canonical_prefix: str,
 FORMATS: tuple[IdFormat, ...] = (
     # ClinicalTrials.gov: NCT + 8 digits ("NCT 0428 8102", "nct04288102", "NCT#00379470").
     _prefixed("ctgov", "NCT", _fixed(8), "NCT", r"\d{8}"),
+    # ... and in a table row run together, the next cell glued on: "1NCT054685021Dose A" is
+    # NCT05468502, then the cell "1", then "Dose A" (an NCT id alone with 9 digits is no id)
+    _prefixed("ctgov", "NCT", r"\d{8}(?=\d{1,2}[^\W\d_]{2})", "NCT", r"\d{8}"),
     # CTIS (EU CT number): YYYY-5NNNNN-NN-NN. Listed before EudraCT; the longer form wins overlaps.
     _fmt(
         "ctis",

@@ -210,7 +210,12 @@ class PaperLinker:
                 continue
             for tid, a in others:  # one trial's ids in several registries
                 self.emit(tid, Mention("other_ids", a.key, a.start, a.end, a.raw, "table_row"), g.start, g.end)
-            ms = self.cell_mentions(g, anchors) if _reads_cells(g) else self.row_mentions(g, anchors)
+            if _reads_cells(g):
+                ms = self.cell_mentions(g, anchors)
+            elif g.cells:
+                ms = self.piece_mentions(g, anchors)
+            else:
+                ms = self.row_mentions(g, anchors)
             ms = _resolve_products(ms, captions.get(id(g.table), []))
             for tid, registry, a in trials:
                 self.emit_anchor(tid, registry, a.start, a.end, g.start, g.end, "table_row")
@@ -249,6 +254,34 @@ class PaperLinker:
                 found = read_cell(f, chunk, self.extra, unit)
                 have_title = have_title or (f == "title" and bool(found))
                 ms += [m.shifted(c.start) for m in found]
+        return ms
+
+    def piece_mentions(self, g: Segment, anchors) -> list[Mention]:
+        """A row whose cells were run together: each piece (see `glue_pieces`) read as a cell of
+        unknown column; the header's columns say whether a title (the first long piece after the
+        id) and an enrollment (the first bare count after the phase) are there to be read."""
+        text, cols = self.text, g.table.columns
+        ms: list[Mention] = []
+        a_end = max(a.end for a in anchors)
+        seen_phase, have_title, have_count = False, "title" not in cols, "enrollment" not in cols
+        for c in g.cells:
+            if c.end <= a_end and c.start < a_end:
+                continue  # the id's piece (with a row number glued before it)
+            chunk = text[c.start:c.end]
+            found = _find_vocab(chunk, self.extra)
+            phases = read_cell("phase", chunk)
+            status = read_cell("status", chunk)
+            if not have_title and len(chunk.split()) >= 3 and not phases and not status:
+                found += read_cell("title", chunk) + find_acronyms(chunk, in_title=True)
+                have_title = True
+            if not have_count and seen_phase and not phases:
+                count = [m for m in find_bare_counts(chunk) if m.start == 0 and m.end == len(chunk)]
+                if count:
+                    found += count
+                    have_count = True
+            seen_phase = seen_phase or bool(phases)
+            found += phases + status + find_doses(chunk) + read_cell("dose_count", chunk)
+            ms += [m.shifted(c.start) for m in found]
         return ms
 
     def row_mentions(self, g: Segment, anchors) -> list[Mention]:
@@ -532,7 +565,7 @@ class PaperLinker:
 
 def _reads_cells(g: Segment) -> bool:
     """Is the row read cell by cell: its cells are known and some column's header names a field?"""
-    return bool(g.cells) and any(column_reads(c) for c in g.table.columns)
+    return any(c.column >= 0 for c in g.cells) and any(column_reads(c) for c in g.table.columns)
 
 
 def dedupe(evidence: list[Evidence]) -> list[Evidence]:

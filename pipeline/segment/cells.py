@@ -113,3 +113,38 @@ def record_label(line: str) -> tuple[str | None, tuple[int, int] | None]:
         start = len(head) + 1 + (len(rest) - len(rest.lstrip()))
         return code, (start, len(line.rstrip()))
     return code, None
+
+
+# Where a row printed with its cells run together ("NCT01956903Treatment of ...CompletedI/II15
+# Allogeneic-MSCs0.7 × 106 cells/kg") changes cell: a capitalised word glued after a lower-case
+# letter or a digit, a capital glued after a lower-case word and followed by a non-letter
+# (CompletedI/II), digits glued after a roman numeral (I/II15), and a dose's number glued after a word.
+GLUE = regex.compile(
+    r"(?<=[a-z\)\]])(?=[A-Z][a-z])|(?<=[0-9])(?=[A-Z][a-z]{2})|(?<=[a-z]{3})(?=[A-Z](?:[/\s&]|$))"
+    r"|(?<=[IV])(?=\d{1,5}(?!\d)(?:[A-Z]|\s))|(?<=[A-Za-z]{2})(?=\d+(?:\.\d+)?\s*[×x]\s*10)"
+)
+
+
+def glued(text: str) -> bool:
+    """Does a row's text run its cells together (two or more glue points)?"""
+    return len(GLUE.findall(text)) >= 2
+
+
+def glue_pieces(text: str, start: int, end: int) -> tuple[Cell, ...]:
+    """The pieces of a run-together row, split at its glue points (column unknown: -1)."""
+    cuts = [start] + [start + m.start() for m in GLUE.finditer(text, start, end) if start < m.start() < end] + [end]
+    cuts = [start] + [c for c in (m.start() for m in GLUE.finditer(text, start, end)) if start < c < end] + [end]
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        while a < b and text[a] in " \t\n":
+            a += 1
+        while b > a and text[b - 1] in " \t\n":
+            b -= 1
+        if b > a:
+            out.append(Cell(a, b, -1))
+    return tuple(out)
+
+
+def spaced(text: str) -> str:
+    """`text` with a space at each glue point (to read a run-together header's names)."""
+    return GLUE.sub(" ", text)

@@ -18,7 +18,7 @@ import regex
 from pipeline.extract.citations import Reference, find_citation_anchors, find_reference_section, parse_references
 from pipeline.extract.registry_ids import find_registry_ids
 from pipeline.models import Segment, Table
-from pipeline.segment.cells import column_code, id_column_of, row_cells, split_cells
+from pipeline.segment.cells import column_code, glue_pieces, glued, id_column_of, row_cells, split_cells
 from pipeline.segment.sentences import analyze
 from pipeline.segment.tables import (
     MAX_HEADER_LINES, MAX_TABLE_LINES, Line, header_columns, is_caption, is_legend, is_prose, legend_pairs, split_lines,
@@ -266,7 +266,10 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         segments.append(Segment("caption", ln.start, ln.end, table=table))
         segments.append(Segment("header", lines[h_first].start, lines[h_last].end, table=table))
         for row_start, row_end, g in rows:
-            segments.append(Segment("row", row_start, row_end, table=table))
+            # a row printed with its cells run together is split where its cells meet
+            id_glued = any(a.kind == "registry" and (text[a.start - 1:a.start].isalnum() or text[a.end:a.end + 1].isalpha()) for a in g)
+            pieces = glue_pieces(text, row_start, row_end) if id_glued and glued(text[row_start:row_end]) else ()
+            segments.append(Segment("row", row_start, row_end, table=table, cells=pieces))
             row_anchors[(row_start, row_end)] = g
         if legend:
             segments.append(Segment("legend", lines[last_line].end, lines[legend_end].end, table=table))

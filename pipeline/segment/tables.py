@@ -19,6 +19,7 @@ from typing import NamedTuple
 import regex
 
 from pipeline.extract.vocab_match import matcher
+from pipeline.segment.cells import spaced
 
 CAPTION = regex.compile(
     r"(?m)^[ \t]*(?:\*\*)?(?P<label>Table|TABLE)[ \t]+(?P<num>\d{1,2}|[IVX]{1,4})(?P<rest>[^\n]*)$"
@@ -66,7 +67,7 @@ def is_caption(line: Line) -> regex.Match | None:
 
 def header_columns(text: str) -> tuple[list[str], float]:
     """Column codes printed in a header line, in order, and the share of the line they cover."""
-    found = matcher("table_columns").find(text)
+    found = matcher("table_columns").find(spaced(text))  # a run-together header too ("NCT numberTitleStatus")
     covered = sum(m.end - m.start for m in found)
     letters = len(_NON_LETTERS.sub("", text)) or 1
     share = sum(len(_NON_LETTERS.sub("", m.raw)) for m in found) / letters

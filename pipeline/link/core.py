@@ -26,6 +26,7 @@ VOCAB_FIELDS = ("cell_source", "donor", "product", "route", "conditions")
 SPECIFIC_PRODUCTS = frozenset({"exosomes", "extracellular_vesicles", "secretome", "conditioned_medium", "stromal_vascular_fraction", "engineered_cells"})
 PASSAGE_CONFIDENCE = 0.7
 PASSAGE_SENTENCES = 10
+RECORD_NAME_WORDS = 12  # a record's sponsor field longer than this is prose
 DOCUMENT_CONFIDENCE = 0.6  # a value tied by the document's scope (its own trial), not by its sentence
 DOCUMENT_SINGLE = frozenset({"status", "start_date", "enrollment", "acronym", "title", "dose_count"})
 # a sentence that states the field of the study itself (preferred at document scope)
@@ -544,6 +545,8 @@ class PaperLinker:
             if find_registry_ids(chunk):
                 continue  # the record's id field: the trial itself
             for f in column_reads(label):
+                if f == "sponsors" and (len(chunk.split()) > RECORD_NAME_WORDS or find_funders(chunk)):
+                    continue  # a sentence under a "Funding" heading (its funders are read as a sentence's)
                 for m in read_cell(f, chunk, self.extra):
                     m = Mention(m.field, m.value, m.start + vs, m.end + vs, m.raw, f"record_{m.extractor}", 0.85, m.data)
                     if m.field in DOCUMENT_SINGLE or m.field == "dose":

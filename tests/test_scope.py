@@ -1,0 +1,116 @@
+"""Scopes wider than a sentence: the document's own trial, passages about one trial, registry
+records as text. Texts written for these tests."""
+from pipeline import extract_text
+from pipeline.link.scope import group_registrations
+
+
+def tied(evidence, trial, field):
+    return sorted({e.value for e in evidence if e.trial_id == trial and e.field == field})
+
+
+PROTOCOL = """Umbilical cord mesenchymal stromal cells for knee cartilage defects: an open-label phase 2a study
+
+Background
+Earlier phase 3 trials of bone marrow cells (NCT09999999) were inconclusive.
+
+Methods
+Forty patients will receive one intra-articular injection of allogeneic umbilical cord MSCs. A sample size of 40 was chosen.
+The study is currently recruiting.
+
+Funding
+This work was funded by the Cartilage Research Council.
+
+Trial registration
+This trial is registered with ClinicalTrials.gov, number NCT01234567, and with EudraCT, 2014-001234-12.
+"""
+
+
+def test_a_protocol_whose_registration_line_is_last():
+    ev = extract_text(PROTOCOL)
+    own = "NCT01234567"
+    assert tied(ev, own, "phase") == ["PHASE2"]
+    assert tied(ev, own, "route") == ["intra_articular"]
+    assert tied(ev, own, "cell_source") == ["umbilical_cord"]
+    assert tied(ev, own, "donor") == ["allogeneic"]
+    assert tied(ev, own, "enrollment") == ["40"]
+    assert tied(ev, own, "status") == ["RECRUITING"]
+    assert tied(ev, own, "sponsors") == ["Cartilage Research Council"]
+    assert tied(ev, own, "other_ids") == ["2014-001234-12"]
+    assert not [e for e in ev if e.trial_id == "2014-001234-12"]
+    # the background's trial is cited, not the paper's own: it keeps only what its sentence says
+    assert tied(ev, "NCT09999999", "phase") == ["PHASE3"]
+    assert "PHASE3" not in tied(ev, own, "phase")
+    assert all(e.extractor.endswith("@document") for e in ev if e.trial_id == own and e.field == "route")
+
+
+def test_an_abstract_citing_a_second_trial_in_its_background():
+    text = ("Background: A previous trial (NCT07777777) used adipose cells intravenously.\n\n"
+            "Methods: In this randomized study, 12 patients received autologous bone marrow MSCs intrathecally.\n\n"
+            "Trial registration: NCT01234567.\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT01234567", "route") == ["intrathecal"]
+    assert tied(ev, "NCT01234567", "cell_source") == ["bone_marrow"]
+    assert tied(ev, "NCT07777777", "cell_source") == ["adipose_tissue"]
+
+
+def test_a_review_paragraph_about_one_trial_then_another():
+    text = ("A phase 1 trial (NCT01111111) treated spinal cord injury. Patients received autologous bone "
+            "marrow MSCs. The cells were given intrathecally. "
+            "A second trial (NCT02222222) gave umbilical cord cells intravenously.\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT01111111", "route") == ["intrathecal"]
+    assert tied(ev, "NCT01111111", "cell_source") == ["bone_marrow"]
+    assert tied(ev, "NCT02222222", "route") == ["intravenous"]
+    assert "bone_marrow" not in tied(ev, "NCT02222222", "cell_source")
+    assert any(e.extractor.endswith("@passage") for e in ev if e.trial_id == "NCT01111111")
+
+
+def test_a_review_without_registration_statement_has_no_own_trial():
+    text = ("Several trials gave MSCs intravenously (NCT01111111, NCT02222222). "
+            "Most used bone marrow cells.\n")
+    ev = extract_text(text)
+    assert not [e for e in ev if e.trial_id and e.field == "cell_source"]
+
+
+RECORD = """Registration number
+ACTRN12600000000001
+Public title
+Cord blood stromal cells for cerebral palsy
+Recruitment status: Recruiting
+Date of first enrolment: 2019-11
+Target sample size
+30
+Description of intervention(s) / exposure
+Cells 2 X 10E6/kg given intravenously, once.
+Primary sponsor
+Children's Research Institute
+"""
+
+
+def test_a_registry_record_read_by_its_labels():
+    ev = extract_text(RECORD)
+    own = "ACTRN12600000000001"
+    assert tied(ev, own, "title") == ["Cord blood stromal cells for cerebral palsy"]
+    assert tied(ev, own, "status") == ["RECRUITING"]
+    assert tied(ev, own, "start_date") == ["2019-11"]
+    assert tied(ev, own, "enrollment") == ["30"]
+    assert tied(ev, own, "route") == ["intravenous"]
+    assert tied(ev, own, "dose") == ["2e+06..2e+06 cells/kg"]
+    assert tied(ev, own, "sponsors") == ["Children's Research Institute"]
+
+
+def test_group_registrations():
+    assert group_registrations([("2011-001295-19", "euctr"), ("NCT01854957", "ctgov")]) == [
+        [("NCT01854957", "ctgov"), ("2011-001295-19", "euctr")]]
+    assert group_registrations([("NCT01111111", "ctgov"), ("NCT02222222", "ctgov")]) == [
+        [("NCT01111111", "ctgov")], [("NCT02222222", "ctgov")]]
+
+
+def test_forms_of_single_trial_texts():
+    from pipeline.extract.fields import find_acronyms, find_enrollment, find_funders
+    assert [m.value for m in find_enrollment("we randomised 2,212 women")] == ["2212"]
+    assert [m.value for m in find_enrollment("ten patients were treated")] == ["10"]
+    assert [m.value for m in find_acronyms("Results of the TRACE trial are")] == ["TRACE"]
+    assert [m.value for m in find_acronyms("the BRIDGE-2 study enrolled")] == ["BRIDGE-2"]
+    assert [m.value for m in find_funders("funded by the National Institute for Health Research (NIHR) under its programme")] == [
+        "National Institute for Health Research (NIHR)"]

@@ -1,0 +1,147 @@
+"""Tables read by their header: each layout's reader on tables written for these tests, each header
+name and each cell form a case of its own."""
+import pytest
+
+from pipeline import extract_text
+from pipeline.extract.cells import header_unit, read_cell
+from pipeline.segment.cells import column_code, glue_pieces, record_label, split_cells
+
+
+def tied(evidence, trial, field):
+    return sorted({e.value for e in evidence if e.trial_id == trial and e.field == field})
+
+
+@pytest.mark.parametrize("header,code", [
+    ("Clinical trial ID", "id"), ("Identifier", "id"), ("Trial number", "id"), ("NCT number", "id"),
+    ("Registration No.", "id"), ("Phase", "phase"), ("Phase/status", "phase_status"), ("Stage", "phase"),
+    ("Patients", "enrollment"), ("Patients Enrolled", "enrollment"), ("No. enrolled", "enrollment"),
+    ("No. of patients", "enrollment"), ("Participants", "enrollment"), ("n", "enrollment"),
+    ("Dose", "dose"), ("Dosage", "dose"), ("Cell dose", "dose"), ("Cell number", "dose"),
+    ("Cell dose (×10^7 cells)", "dose"), ("Frequency", "frequency"), ("Doses", "frequency"),
+    ("Administrations", "frequency"), ("Route", "route"), ("Injection", "route"), ("Delivery", "route"),
+    ("Delivery route", "route"), ("Administration", "route"), ("Mode of delivery", "route"),
+    ("Source", "cell_source"), ("MSC type", "cell_source"), ("MSC source", "cell_source"),
+    ("Cell type", "cell_source"), ("Origin", "cell_source"), ("Status", "status"), ("Recruitment", "status"),
+    ("Name of clinical trial", "title"), ("Title", "title"), ("Study", "title"), ("Sponsor", "sponsor"),
+    ("Sponsor/Collaborators", "sponsor"), ("Funding source", "sponsor"), ("Start date", "start_date"),
+    ("Year started", "start_date"), ("Disease", "condition"), ("Condition", "condition"),
+    ("Target disease", "condition"), ("Timing of delivery", "timing"), ("Follow-up", "follow_up"),
+    ("Age (yr)", "population"), ("Outcomes", "outcome"), ("Country", "country"), ("Favourite colour", "other"),
+])
+def test_a_header_names_its_column_by_its_words(header, code):
+    assert column_code(header) == code
+
+
+def test_split_cells_with_and_without_outer_bars():
+    for line in ("| a | bb | c |", "a | bb | c |", "a | bb | c"):
+        assert [line[s:e] for s, e in split_cells(line, 0, len(line))] == ["a", "bb", "c"]
+
+
+@pytest.mark.parametrize("cell,field,value", [
+    ("20(10/10)", "enrollment", "20"), ("60 (placebo: 20)", "enrollment", "60"), ("n = 12", "enrollment", "12"),
+    ("12 patients", "enrollment", "12"), ("41; 20 MSC, 21 control", "enrollment", "41"),
+    ("once", "dose_count", "1"), ("Single", "dose_count", "1"), ("twice", "dose_count", "2"),
+    ("4 times", "dose_count", "4"), ("Three doses of 1 × 10^6 cells/kg", "dose_count", "3"),
+    ("at days 0, 3, 6", "dose_count", "3"), ("Intra arterial (1 time) Intravenous (3 times)", "dose_count", "4"),
+    ("Phase2a", "phase", "PHASE2"), ("I & II", "phase", "PHASE1"), ("Recruiting—Phase 2", "status", "RECRUITING"),
+    ("Completed, no results to date", "status", "COMPLETED"), ("2016-04-03, 1395/01/15", "start_date", "2016-04"),
+    ("March 2016", "start_date", "2016-03"), ("i.v.", "route", "intravenous"), ("Allo BM", "cell_source", "bone_marrow"),
+    ("1 × 106/kg", "dose", "1e+06..1e+06 cells/kg"), ("2 X 10E6/kg", "dose", "2e+06..2e+06 cells/kg"),
+    ("NCT01234567 “RESTORE-3” Spain", "acronym", "RESTORE-3"),
+])
+def test_each_cell_form(cell, field, value):
+    assert value in [m.value for m in read_cell(field, cell)]
+
+
+def test_a_unit_in_the_header_applies_to_bare_numbers():
+    unit = header_unit("Cell dose (×10^7 cells)")
+    assert unit == (1e7, "cells")
+    assert [m.value for m in read_cell("dose", "2.5", unit=unit)] == ["2.5e+07..2.5e+07 cells"]
+    assert [m.value for m in read_cell("dose", "1–4", unit=unit)] == ["1e+07..4e+07 cells"]
+
+
+def test_a_citation_cell_is_no_title():
+    assert read_cell("title", "Larsen et al.14") == []
+    assert read_cell("title", "Umbilical cord cells for lupus nephritis")[0].value == "Umbilical cord cells for lupus nephritis"
+
+
+PIPE = """Table 3. Trials of MSCs in kidney disease
+| Ref | Registration No. | Name of trial | Stage | Origin | Cell number | Doses | Injection | No. enrolled |
+|---|---|---|---|---|---|---|---|---|
+| Larsen et al.14 | NCT01234567 | Umbilical cord cells for lupus nephritis (LUNA) | Phase 1/2 | UC-MSC | 1 × 106/kg | twice | i.v. | 24(12/12) |
+| Ortiz et al.15 | NCT07654321 | Bone marrow cells in diabetic nephropathy | Phase2b | BM-MSC | 2 × 107/kg | 4 times | intra-arterial | 40 |
+"""
+
+
+def test_pipe_table_each_cell_by_its_column():
+    ev = extract_text(PIPE)
+    assert tied(ev, "NCT01234567", "phase") == ["PHASE1", "PHASE2"]
+    assert tied(ev, "NCT01234567", "enrollment") == ["24"]
+    assert tied(ev, "NCT01234567", "dose_count") == ["2"]
+    assert tied(ev, "NCT01234567", "route") == ["intravenous"]
+    assert tied(ev, "NCT01234567", "cell_source") == ["umbilical_cord"]
+    assert tied(ev, "NCT01234567", "acronym") == ["LUNA"]
+    assert tied(ev, "NCT01234567", "title") == ["Umbilical cord cells for lupus nephritis (LUNA)"]
+    assert tied(ev, "NCT01234567", "dose") == ["1e+06..1e+06 cells/kg"]
+    assert tied(ev, "NCT07654321", "route") == ["intra_arterial"]
+    assert tied(ev, "NCT07654321", "enrollment") == ["40"]
+    assert tied(ev, "NCT07654321", "dose_count") == ["4"]
+
+
+def test_an_unknown_column_is_not_read():
+    text = """Table 1
+| Trial | Colour | Phase |
+|---|---|---|
+| NCT01234567 | intravenous blue, 40 patients | Phase 3 |
+"""
+    ev = extract_text(text)
+    assert tied(ev, "NCT01234567", "phase") == ["PHASE3"]
+    assert tied(ev, "NCT01234567", "route") == [] and tied(ev, "NCT01234567", "enrollment") == []
+
+
+def test_two_ids_of_different_registries_in_a_row_are_one_trial():
+    text = """Table 2
+| Identifier | Phase |
+|---|---|
+| NCT01234567; ChiCTR2000031234 | Phase 2 |
+| NCT02345678 | Phase 1 |
+"""
+    ev = extract_text(text)
+    assert tied(ev, "NCT01234567", "other_ids") == ["ChiCTR2000031234"]
+    assert not [e for e in ev if e.trial_id == "ChiCTR2000031234"]
+
+
+def test_run_together_rows_split_where_cells_meet():
+    text = ("Table 4 Trials in lung fibrosis\n\n"
+            "NCT numberTitleStatusPhaseNo of patientsDose\n"
+            "NCT01234567Cord cells for idiopathic pulmonary fibrosisRecruitingI/II24Allogeneic-MSCs1 × 106 cells/kg\n"
+            "NCT07654321Marrow cells in fibrotic lung diseaseCompletedII60Autologous-MSCs2 × 106 cells/kg\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT01234567", "status") == ["RECRUITING"]
+    assert tied(ev, "NCT01234567", "phase") == ["PHASE1", "PHASE2"]
+    assert tied(ev, "NCT01234567", "enrollment") == ["24"]
+    assert tied(ev, "NCT07654321", "donor") == ["autologous"]
+    assert tied(ev, "NCT07654321", "dose") == ["2e+06..2e+06 cells/kg"]
+    assert tied(ev, "NCT07654321", "title") == ["Marrow cells in fibrotic lung disease"]
+
+
+def test_glue_pieces():
+    t = "NCT01234567Cord cells for fibrosisRecruitingI/II24Allogeneic-MSCs1 × 106 cells/kg"
+    assert [t[c.start:c.end] for c in glue_pieces(t, 0, len(t))] == [
+        "NCT01234567", "Cord cells for fibrosis", "Recruiting", "I/II", "24", "Allogeneic-MSCs", "1 × 106 cells/kg"]
+
+
+@pytest.mark.parametrize("line,code,value", [
+    ("Recruitment status: Recruiting", "status", "Recruiting"),
+    ("Sponsor organisation", "sponsor", None),
+    ("Date of first enrolment: 2019-11", "start_date", "2019-11"),
+    ("Target sample size: 40", "enrollment", "40"),
+])
+def test_record_labels(line, code, value):
+    got, span = record_label(line)
+    assert got == code
+    assert (line[span[0]:span[1]] if span else None) == value
+
+
+def test_a_sentence_is_no_record_label():
+    assert record_label("The patients received cells by the intravenous route over two weeks.") == (None, None)

@@ -38,6 +38,7 @@ DOCUMENT_CUES = {
 }
 _HYPOTHETICAL = regex.compile(r"(?i)\b(?:if|whether|unless|should|may\s+be|prematurely\s+or)\b")  # how far a passage reaches after the sentence naming its trial
 LIST_FIELDS_FOR_MANY = ("product",)
+CAPTION_FIELDS = ("cell_source", "donor", "route")  # a caption naming one value of these gives it to every row
 _SPACES = regex.compile(r"\s+")
 _THREE_LETTERS = regex.compile(r"[A-Za-z]{3}")
 _AUTHOR_ET_AL = regex.compile(r"\b(?P<name>[A-Z][\p{L}'’-]+(?:\s[A-Z][\p{L}'’-]+)?)\s+et\s+al\.?(?:,?\s*\(?(?P<year>(?:19|20)\d\d)\)?)?")
@@ -193,7 +194,7 @@ class PaperLinker:
         captions = {}
         for g in self.seg.segments:
             if g.kind == "caption":
-                captions[id(g.table)] = self._caption_products(g)
+                captions[id(g.table)] = self._caption_defaults(g)
         for g in self.seg.segments:
             if g.kind != "row":
                 continue
@@ -217,11 +218,27 @@ class PaperLinker:
                 ms = self.piece_mentions(g, anchors)
             else:
                 ms = self.row_mentions(g, anchors)
-            ms = _resolve_products(ms, captions.get(id(g.table), []))
+            defaults = captions.get(id(g.table), [])
+            ms = _resolve_products(ms, [m for m in defaults if m.field == "product"])
+            stated = {m.field for m in ms}
+            ms += [m for m in defaults if m.field != "product" and m.field not in stated]
             for tid, registry, a in trials:
                 self.emit_anchor(tid, registry, a.start, a.end, g.start, g.end, "table_row")
                 for m in ms:
                     self.emit(tid, m, g.start, g.end)
+
+    def _caption_defaults(self, g: Segment) -> list[Mention]:
+        """What a caption says of every row (`...trials of umbilical cord MSCs`, `Intravenous infusion
+        of MSCs was performed in the listed trials`): its product, and the one cell source, donor
+        or route it names (a caption naming two of one field says nothing of each row)."""
+        chunk = self.text[g.start:g.end]
+        out = self._caption_products(g)
+        for field in CAPTION_FIELDS:
+            ms = [m.shifted(g.start) for m in matcher(field).find(chunk, self.extra.get(field))]
+            if len({m.value for m in ms}) == 1:
+                m = ms[0]
+                out.append(Mention(m.field, m.value, m.start, m.end, m.raw, "caption", 0.8))
+        return out
 
     def _caption_products(self, g: Segment) -> list[Mention]:
         chunk = self.text[g.start:g.end]

@@ -11,6 +11,7 @@ are collected so the extractors can extend the vocabularies for this paper.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import regex
@@ -139,7 +140,7 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
     tables, segments, row_anchors, used = [], [], {}, set()
     k = 0
     n_lines = len(lines)
-    starts = _table_start_lines(text)  # the loop visits only these lines
+    starts = sorted(set(_table_start_lines(text)) | set(_header_candidates(text, lines)))  # the loop visits only these lines
     next_start = 0
     while k < n_lines:
         while next_start < len(starts) and starts[next_start] < k:
@@ -165,13 +166,16 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         if cap and _cell_rows_end(lines, k + 1, stop) > k + 1:
             k += 1  # the caption of the cell rows below: read with them
             continue
-        if not cap:
+        if not cap and not _leads_rows(lines, k):
             k += 1
             continue
-        h_first, h_last, columns = _find_header(lines, k)
+        # a caption line, or a header with no caption above it: the lines before it that say what
+        # every row is ("Intravenous infusion of MSCs was performed in the listed trials")
+        h_first, h_last, columns = _find_header(lines, k if cap else k - 1)
         if h_first < 0:
             k += 1
             continue
+        cap_first, cap_last = (k, k) if cap else _lines_above(lines, k)
         # the body: until the next caption, a references heading or the limit; trimmed below
         limit = min(n_lines, h_last + 1 + MAX_TABLE_LINES)
         for j in range(h_last + 1, limit):
@@ -196,7 +200,7 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
             anchors = []
         # legend lines between caption and header ("N/A, not applicable")
         legend = []
-        for j in range(k + 1, h_first):
+        for j in range(k + 1, h_first) if cap else ():
             if not lines[j].blank and is_legend(lines[j]):
                 legend.extend(legend_pairs(lines[j].text))
         if not anchors:
@@ -258,12 +262,15 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
                 j += 1
                 continue
             break
+        cap_start, cap_end = (lines[cap_first].start, lines[cap_last].end) if cap_first >= 0 else (-1, -1)
         table = Table(
-            number=cap.group("num"), caption=ln.text.strip(), start=ln.start, end=lines[legend_end].end,
-            columns=tuple(columns), id_column=id_col, legend=tuple(legend),
+            number=cap.group("num") if cap else "", caption=text[cap_start:cap_end].strip() if cap_first >= 0 else "",
+            start=lines[cap_first if cap_first >= 0 else h_first].start, end=lines[legend_end].end,
+            columns=tuple(columns), id_column=id_col, legend=tuple(legend), caption_start=cap_start, caption_end=cap_end,
         )
         tables.append(table)
-        segments.append(Segment("caption", ln.start, ln.end, table=table))
+        if cap_first >= 0:
+            segments.append(Segment("caption", cap_start, cap_end, table=table))
         segments.append(Segment("header", lines[h_first].start, lines[h_last].end, table=table))
         for row_start, row_end, g in rows:
             # a row printed with its cells run together is split where its cells meet
@@ -273,9 +280,62 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
             row_anchors[(row_start, row_end)] = g
         if legend:
             segments.append(Segment("legend", lines[last_line].end, lines[legend_end].end, table=table))
-        used.update(range(k, legend_end + 1))
+        used.update(range(cap_first if cap_first >= 0 else h_first, legend_end + 1))
         k = legend_end + 1
     return tables, segments, row_anchors, used
+
+
+# a token that may start a registry id (a cheap test for the lines below a header with no caption)
+_ID_HINT = re.compile(r"NCT\s?\d|ISRCTN|ChiCTR|ACTRN|IRCT\d|DRKS|UMIN|CTRI/|jRCT|KCT\d|PACTR|EudraCT|\b(?:19|20)\d\d-\d{6}-\d\d")
+HEADER_MIN_COLUMNS = 3
+
+
+def _header_candidates(text: str, lines: list[Line]) -> list[int]:
+    """The lines right above a line that may hold a registry id: where a table's header with no
+    caption may stand (`_leads_rows` decides)."""
+    out, last = [], -1
+    starts = None
+    for m in _ID_HINT.finditer(text):
+        if starts is None:
+            starts = [ln.start for ln in lines]
+        i = bisect_right(starts, m.start()) - 1
+        if i == last:
+            continue
+        last = i
+        j = i - 1
+        while j >= 0 and lines[j].blank and i - j <= 2:
+            j -= 1
+        if j >= 0 and not lines[j].blank:
+            out.append(j)
+    return out
+
+
+def _leads_rows(lines: list[Line], k: int) -> bool:
+    """Is line k a table's header with no caption above it: column names only (three or more),
+    and the next text line starts the rows (it holds a registry id)?"""
+    ln = lines[k]
+    if len(ln.text) > 400 or _ID_HINT.search(ln.text) and find_registry_ids(ln.text) or is_prose(ln):
+        return False
+    j = k + 1
+    while j < len(lines) and lines[j].blank:
+        j += 1
+    if j >= len(lines) or not _ID_HINT.search(lines[j].text):
+        return False
+    codes, share = header_columns(ln.text)
+    return len(set(codes)) >= HEADER_MIN_COLUMNS and share >= 0.6
+
+
+def _lines_above(lines: list[Line], k: int, reach: int = 3) -> tuple[int, int]:
+    """The text lines right above line k (up to `reach`, stopping at a blank line): (first, last), or (-1, -1)."""
+    first = -1
+    j = k - 1
+    while j >= 0 and lines[j].blank and k - j <= 2:
+        j -= 1
+    last = j
+    while j >= 0 and not lines[j].blank and last - j < reach:
+        first = j
+        j -= 1
+    return (first, last) if first >= 0 else (-1, -1)
 
 
 _PIPE_ROW = regex.compile(r"^\s*\|.*\|\s*$")

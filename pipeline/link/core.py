@@ -269,7 +269,7 @@ class PaperLinker:
             for f in fields:
                 if f == "title" and have_title:
                     continue
-                found = read_cell(f, chunk, self.extra, unit)
+                found = _one_dose(read_cell(f, chunk, self.extra, unit), chunk)
                 have_title = have_title or (f == "title" and bool(found))
                 ms += [m.shifted(c.start) for m in found]
         return ms
@@ -298,7 +298,7 @@ class PaperLinker:
                     found += count
                     have_count = True
             seen_phase = seen_phase or bool(phases)
-            found += phases + status + find_doses(chunk) + read_cell("dose_count", chunk)
+            found += phases + status + _one_dose(find_doses(chunk), chunk) + read_cell("dose_count", chunk)
             ms += [m.shifted(c.start) for m in found]
         return ms
 
@@ -581,6 +581,15 @@ class PaperLinker:
         self.sentences()
         self._emit_document_best()
         return dedupe(self.evidence)
+
+
+def _one_dose(ms: list[Mention], chunk: str) -> list[Mention]:
+    """The doses printed in one cell are one dose range (`0.7 × 10^6 cells/kg – 2.8 × 10^6 cells/kg`)."""
+    doses = [m for m in ms if m.field == "dose"]
+    if len(doses) < 2:
+        return ms
+    combined = combine_doses(doses, chunk)
+    return [m for m in ms if m.field != "dose"] + ([combined] if combined else [])
 
 
 def _reads_cells(g: Segment) -> bool:

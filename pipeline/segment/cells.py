@@ -120,8 +120,13 @@ def record_label(line: str) -> tuple[str | None, tuple[int, int] | None]:
 # letter or a digit, a capital glued after a lower-case word and followed by a non-letter
 # (CompletedI/II), digits glued after a roman numeral (I/II15), and a dose's number glued after a word.
 GLUE = regex.compile(
-    r"(?<=[a-z\)\]])(?=[A-Z][a-z])|(?<=[0-9])(?=[A-Z][a-z]{2})|(?<=[a-z]{3})(?=[A-Z](?:[/\s&]|$))"
-    r"|(?<=[IV])(?=\d{1,5}(?!\d)(?:[A-Z]|\s))|(?<=[A-Za-z]{2})(?=\d+(?:\.\d+)?\s*[×x]\s*10)"
+    r"(?<=[a-z\)\]])(?=[A-Z][a-z])"  # ...CellCompleted
+    r"|(?<=[A-Z]{2})(?=[A-Z][a-z]{3})"  # ...GVHDCompleted
+    r"|(?<=[a-z]{3})(?=[A-Z]{2,}[a-z]?\b)"  # ...PatientsMSCs
+    r"|(?<=[0-9])(?=[A-Z][a-z])"  # ...15Allogeneic, NCT...Co-transplantation
+    r"|(?<=[a-z]{3})(?=[A-Z](?:[/\s&]|$))|(?<=[a-z]{3})(?=[IVX]+(?:[/\s&\d]|$))"  # ...CompletedI/II, RecruitingIII
+    r"|(?<=[IVX])(?=\d{1,5}(?!\d)(?:[A-Z]|\s|$))"  # ...I/II15
+    r"|(?<=[A-Za-z]{2})(?=\d+(?:\.\d+)?\s*(?:[×x]\s*10|doses?\b|times\b|million\b))"  # ...MSCs0.7 × 106, UCB-MSCs5 doses
 )
 
 

@@ -38,7 +38,9 @@ DOCUMENT_CUES = {
 }
 _HYPOTHETICAL = regex.compile(r"(?i)\b(?:if|whether|unless|should|may\s+be|prematurely\s+or)\b")  # how far a passage reaches after the sentence naming its trial
 LIST_FIELDS_FOR_MANY = ("product",)
-CAPTION_FIELDS = ("cell_source", "donor", "route")  # a caption naming one value of these gives it to every row
+CAPTION_FIELDS = ("cell_source", "donor", "route")
+_VOCAB_COLUMN = {"cell_source": "cell_source", "route": "route", "conditions": "condition", "donor": "cell_source"}
+_TIME_AFTER = regex.compile(r"\s*(?:months?|weeks?|years?|days?|wks?|mos?|hours?|h|yrs?|min)\b", regex.I)  # a caption naming one value of these gives it to every row
 _SPACES = regex.compile(r"\s+")
 _THREE_LETTERS = regex.compile(r"[A-Za-z]{3}")
 _AUTHOR_ET_AL = regex.compile(r"\b(?P<name>[A-Z][\p{L}'’-]+(?:\s[A-Z][\p{L}'’-]+)?)\s+et\s+al\.?(?:,?\s*\(?(?P<year>(?:19|20)\d\d)\)?)?")
@@ -340,12 +342,23 @@ class PaperLinker:
             ms += [m.shifted(g.start) for m in find_status(rest)]
         if "start_date" in cols:
             ms += [m.shifted(g.start) for m in find_start_dates(rest, in_table=True)]
-        if "enrollment" in cols:
-            after = max((m.end for m in phases), default=after_title)
-            counts = [m for m in find_bare_counts(rest[after:])]
-            if counts:
-                ms.append(counts[0].shifted(g.start + after))
         doses = find_doses(rest)
+        if "enrollment" in cols:
+            # the count between the values of the columns printed before the enrollment column
+            # and those printed after it
+            placed = [(c, m.start, m.end) for c, found in (("phase", phases), ("dose", doses)) for m in found]
+            placed += [(_VOCAB_COLUMN.get(m.field, ""), m.start, m.end) for m in vocab]
+            placed += [(c, a.start - g.start, a.end - g.start) for a in anchors for c in ("id", "reference")]
+            e_i = cols.index("enrollment")
+            # (a term of the vocabularies may stand in a later free-text cell: only ids, phases and
+            # doses mark where the earlier columns end)
+            before = [e for c, _, e in placed if c in cols[:e_i] and c in ("phase", "dose", "id", "reference")]
+            lo = max(before, default=max((m.end for m in phases), default=after_title) if "phase" not in cols[e_i:] else after_title)
+            lo = max(lo, after_title)
+            hi = min((s_ for c, s_, _ in placed if c in cols[e_i + 1:] and c not in cols[:e_i] and s_ >= lo), default=len(rest))
+            counts = [m for m in find_bare_counts(rest[lo:hi]) if not _TIME_AFTER.match(rest, lo + m.end)]
+            if counts:
+                ms.append(counts[0].shifted(g.start + lo))
         ms += [m.shifted(g.start) for m in doses]
         ms += [m.shifted(g.start) for m in find_dose_counts(rest)]
         if title_span:

@@ -215,6 +215,10 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         groups = _group_anchors(text, anchors)
         first_mode = id_col == 0 or (id_col < 0 and sum(
             text[lines[_line_index(lines, g[0].start)].start: g[0].start].strip() == "" for g in groups) > len(groups) / 2)
+        # one row a line with the id last ("... Phase 1 2019 NCT03863002"): a row ends on its id's line
+        line_rows = not first_mode and sum(
+            not text[g[-1].end:lines[_line_index(lines, g[-1].end)].end].strip(" \t.;,)")
+            and len(text[lines[_line_index(lines, g[0].start)].start:g[0].start].split()) >= 4 for g in groups) > len(groups) / 2
         rows: list[tuple[int, int, list[Anchor]]] = []
         prev_end_line = h_last
         last_line = h_last
@@ -239,7 +243,7 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
                 start_line = min(prev_end_line + 1, a_line)
                 while start_line < a_line and lines[start_line].blank:
                     start_line += 1
-                end_line = _block_end(lines, z_line, limit)
+                end_line = z_line if line_rows else _block_end(lines, z_line, limit)
                 row_start = max(lines[start_line].start, rows[-1][1] if rows else 0)
             while end_line > start_line and lines[end_line].blank:
                 end_line -= 1

@@ -175,7 +175,7 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         if h_first < 0:
             k += 1
             continue
-        cap_first, cap_last = (k, k) if cap else _lines_above(lines, k)
+        cap_first, cap_last = (k, max([k] + [j for j in range(k + 1, h_first) if not lines[j].blank])) if cap else _lines_above(lines, k)
         # the body: until the next caption, a references heading or the limit; trimmed below
         limit = min(n_lines, h_last + 1 + MAX_TABLE_LINES)
         for j in range(h_last + 1, limit):

@@ -360,7 +360,10 @@ class PaperLinker:
             if counts:
                 ms.append(counts[0].shifted(g.start + lo))
         ms += [m.shifted(g.start) for m in doses]
-        ms += [m.shifted(g.start) for m in find_dose_counts(rest)]
+        counts = find_dose_counts(rest)
+        if not counts and "frequency" in cols:
+            counts = read_cell("dose_count", rest)  # "Single", "Twice", "4 times" under a Frequency header
+        ms += [m.shifted(g.start) for m in counts]
         if title_span:
             ts, te = title_span
             title = _SPACES.sub(" ", text[ts:te]).strip()

@@ -175,7 +175,7 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         if h_first < 0:
             k += 1
             continue
-        cap_first, cap_last = (k, max([k] + [j for j in range(k + 1, h_first) if not lines[j].blank])) if cap else _lines_above(lines, k)
+        cap_first, cap_last = (k, max([k] + [j for j in range(k + 1, h_first) if _describes_rows(lines[j])])) if cap else _lines_above(lines, k)
         # the body: until the next caption, a references heading or the limit; trimmed below
         limit = min(n_lines, h_last + 1 + MAX_TABLE_LINES)
         for j in range(h_last + 1, limit):
@@ -292,6 +292,15 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
 # a token that may start a registry id (a cheap test for the lines below a header with no caption)
 _ID_HINT = re.compile(r"NCT\s?\d|ISRCTN|ChiCTR|ACTRN|IRCT\d|DRKS|UMIN|CTRI/|jRCT|KCT\d|PACTR|EudraCT|\b(?:19|20)\d\d-\d{6}-\d\d")
 HEADER_MIN_COLUMNS = 3
+
+
+_SOURCE_LINE = regex.compile(r"^\s*(?:From|Source|Adapted\s+from|Reproduced\s+from)\s*:", regex.I)
+
+
+def _describes_rows(line: Line) -> bool:
+    """A text line between a caption's label and its header that is part of the caption (not the
+    'From: <the article's title>' line of a table page)."""
+    return not line.blank and not _SOURCE_LINE.match(line.text)
 
 
 def _header_candidates(text: str, lines: list[Line]) -> list[int]:

@@ -145,3 +145,27 @@ def test_record_labels(line, code, value):
 
 def test_a_sentence_is_no_record_label():
     assert record_label("The patients received cells by the intravenous route over two weeks.") == (None, None)
+
+
+@pytest.mark.parametrize("text,value", [
+    ("1,5,10 × 106/kg", "1e+06..1e+07 cells/kg"),
+    ("300/900 million cells", "3e+08..9e+08 cells"),
+    ("1∼10 × 107 cells/kg", "1e+07..1e+08 cells/kg"),
+    ("(2.0–2.5) × 107 cells", "2e+07..2.5e+07 cells"),
+    ("2.6 ± 1.2 × 106 cells", "2.6e+06..2.6e+06 cells"),
+    ("1 & 5 ×106 cells/ kg BW", "1e+06..5e+06 cells/kg"),
+    ("25/50/75/150×106 cells", "2.5e+07..1.5e+08 cells"),
+    ("doses of 1, 2 and 4 million cells/kg", "1e+06..4e+06 cells/kg"),
+    ("the dose was 2,5 × 10^6 cells/kg", "2.5e+06..2.5e+06 cells/kg"),
+    ("On days 1, 2 × 10^6 cells were given", "2e+06..2e+06 cells"),
+])
+def test_cohort_lists_before_one_multiplier(text, value):
+    from pipeline.extract.doses import find_doses
+    assert [m.value for m in find_doses(text)] == [value]
+
+
+@pytest.mark.parametrize("cell,value", [
+    ("100 × 106", "1e+08..1e+08 cells"), ("300/900million", "3e+08..9e+08 cells"), ("0.5–0.6 × 108", "5e+07..6e+07 cells"),
+])
+def test_a_dose_cell_without_unit_counts_cells(cell, value):
+    assert [m.value for m in read_cell("dose", cell)] == [value]

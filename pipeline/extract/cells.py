@@ -20,6 +20,7 @@ from pipeline.models import Mention
 _SPACES = regex.compile(r"\s+")
 _CITATION_CELL = regex.compile(r"^\s*[A-Z][\p{L}'’\-]+(?:\s+[A-Z]{1,3})?(?:\s+et\s+al\.?)?\s*[\[(]?\d{0,3}[\])]?\s*$")
 _QUOTED = regex.compile(r"[\"“”„«»]\s*(?P<a>[A-Za-z][A-Za-z0-9]*(?:[\-–][A-Za-z0-9]+)*)\s*[\"“”„«»]")
+_SCALED = regex.compile(r"\d\s*(?:[×x]\s*10|million|billion)", regex.I)
 _NUMBER_CELL = regex.compile(r"^\s*(?P<lo>\d+(?:[.,]\d+)?)(?:\s*(?:[-–∼~]|to)\s*(?P<hi>\d+(?:[.,]\d+)?))?\s*$")
 _HEADER_UNIT = regex.compile(r"[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})\s*(?P<unit>cells?\s*/\s*kg|cells?)?", regex.I)
 _COUNT_WORDS = {"once": 1, "single": 1, "one": 1, "twice": 2, "two": 2, "thrice": 3, "three": 3, "four": 4, "five": 5, "six": 6}
@@ -114,7 +115,13 @@ def _vocab(field: str) -> Callable:
 
 
 def _dose(text: str, extra) -> list[Mention]:
-    return find_doses(text)
+    """A dose cell; under a Dose header a scaled number with no unit (`100 × 106`, `300/900million`)
+    counts cells."""
+    found = find_doses(text)
+    if found or not _SCALED.search(text):
+        return found
+    return [Mention(m.field, m.value, m.start, min(m.end, len(text)), text[m.start:min(m.end, len(text))], m.extractor, 0.8, m.data)
+            for m in find_doses(text + " cells") if m.start < len(text)]
 
 
 CELL_READERS: dict[str, Callable] = {

@@ -454,6 +454,17 @@ def find_doses(text: str) -> list[Mention]:
     """Every dose per administration printed in `text` (one Mention per number or range)."""
     if not text:
         return []
+    if any(c in text for c in _LIST_MARKS):
+        listed = _listed_doses(text)
+        if listed:
+            plain = [m for m in _find_doses(text) if not any(m.start < d.end and d.start < m.end for d in listed)]
+            return sorted(plain + listed, key=lambda m: (m.start, m.end))
+    return _find_doses(text)
+
+
+def _find_doses(text: str) -> list[Mention]:
+    if not text:
+        return []
     folded = _fold(text)
     if not _may_have_dose(text, folded):
         return []
@@ -511,6 +522,49 @@ def find_doses(text: str) -> list[Mention]:
     if any(f[4] != "mL" for f in found):
         found = [f for f in found if f[4] != "mL"]
     return [_mention(text, s, e, lo, hi, u, c) for s, e, lo, hi, u, c in found]
+
+
+# Cohorts printed as a list before one multiplier: "1,5,10 × 10^6/kg", "300/900 million",
+# "1 & 5 × 10^6", "25/50/75 × 10^6", "(2.0–2.5) × 10^7"; a mean with its spread: "2.6 ± 1.2 × 10^6".
+_LIST = re.compile(
+    r"(?<![\w.,/^⁰¹²³⁴⁵⁶⁷⁸⁹])(?P<open>\()?(?P<nums>\d+(?:\.\d+)?(?:\s*(?:,|/|&|\band\b|\bor\b|∼|~|±|(?(open)[–-]|(?!)))\s*\d+(?:\.\d+)?)+)"
+    r"(?(open)\s*\))\s*(?=[×x*]\s*10|million|billion)"
+)
+_LIST_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_LIST_MARKS = (",", "/", "&", "∼", "~", "±", " and ", " or ", "(")
+
+
+_NOT_COHORTS_BEFORE = re.compile(
+    r"\b(?:days?|weeks?|months?|years?|aged?|patients?|groups?|cohorts?|arms?|tables?|figs?|figures?|refs?|at|on)\s*$|[×x*]\s*10\s*\^?\s*$", re.I
+)
+
+
+def _decimal_comma(nums: str) -> bool:
+    """Two numbers joined by a bare comma ("2,5"): a decimal comma. "1,5,10" and "1, 5" are lists."""
+    return nums.count(",") == 1 and ", " not in nums and not any(c in nums for c in "/&∼~±–-") and " and " not in nums and " or " not in nums
+
+
+def _listed_doses(text: str) -> list[Mention]:
+    """Doses whose multiplier follows a list of cohort numbers, as the list's range (after '±',
+    the mean). The multiplier and unit are read from `1` and what follows the list."""
+    out = []
+    for m in _LIST.finditer(text):
+        if _NOT_COHORTS_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "on days 1, 2 × 10^6 cells": a list of something else
+        nums = m.group("nums")
+        if _decimal_comma(nums):
+            continue  # "2,5 × 10^6": a decimal comma, not two cohorts
+        rest = _find_doses("1 " + text[m.end():])
+        if not rest or rest[0].start != 0 or float(rest[0].get("low")) != float(rest[0].get("high")):
+            continue
+        d = rest[0]
+        factor = float(d.get("low"))
+        nums = m.group("nums")
+        values = [float(x) for x in _LIST_NUMBER.findall(nums)]
+        if "±" in nums:
+            values = values[:1]
+        out.append(_mention(text, m.start(), m.end() + d.end - 2, min(values) * factor, max(values) * factor, d.get("unit"), d.confidence))
+    return out
 
 
 _UNIT_RANK = {u: i for i, u in enumerate(("cells/kg", "cells", "particles", "ug/kg", "ug", "mg", "mL"))}

@@ -169,3 +169,53 @@ def test_cohort_lists_before_one_multiplier(text, value):
 ])
 def test_a_dose_cell_without_unit_counts_cells(cell, value):
     assert [m.value for m in read_cell("dose", cell)] == [value]
+
+
+ONE_CELL_A_LINE = """Table 2 Trials of stromal cells in lupus
+
+Cell origin
+
+Dose
+
+Registry number
+
+Ref.
+
+Autologous adipose MSCs
+
+2 × 106 cells/kg
+
+NCT01234567
+
+(phase II)
+
+[12]
+
+Umbilical cord MSCs
+
+1 × 106 cells/kg
+
+–
+
+[13]
+
+Allogeneic bone marrow MSCs
+
+5 × 107 cells
+
+NCT07654321
+
+[14]
+"""
+
+
+def test_one_cell_a_line_rows_follow_from_the_header_and_the_ids():
+    ev = extract_text(ONE_CELL_A_LINE)
+    assert tied(ev, "NCT01234567", "cell_source") == ["adipose_tissue"]
+    assert tied(ev, "NCT01234567", "donor") == ["autologous"]
+    assert tied(ev, "NCT01234567", "phase") == ["PHASE2"]  # a cell more than the header has columns
+    assert tied(ev, "NCT01234567", "dose") == ["2e+06..2e+06 cells/kg"]
+    # the row with no id is no trial's: its umbilical cord cells are not the next trial's
+    assert tied(ev, "NCT07654321", "cell_source") == ["bone_marrow"]
+    assert tied(ev, "NCT07654321", "donor") == ["allogeneic"]
+    assert tied(ev, "NCT07654321", "dose") == ["5e+07..5e+07 cells"]

@@ -39,6 +39,7 @@ DOCUMENT_CUES = {
 _HYPOTHETICAL = regex.compile(r"(?i)\b(?:if|whether|unless|should|may\s+be|prematurely\s+or)\b")  # how far a passage reaches after the sentence naming its trial
 LIST_FIELDS_FOR_MANY = ("product",)
 CAPTION_FIELDS = ("cell_source", "donor", "route")
+LEFTOVER_CELL_READS = ("phase", "status", "dose", "cell_source", "donor", "product", "route")
 _VOCAB_COLUMN = {"cell_source": "cell_source", "route": "route", "conditions": "condition", "donor": "cell_source"}
 _TIME_AFTER = regex.compile(r"\s*(?:months?|weeks?|years?|days?|wks?|mos?|hours?|h|yrs?|min)\b", regex.I)  # a caption naming one value of these gives it to every row
 _SPACES = regex.compile(r"\s+")
@@ -259,7 +260,9 @@ class PaperLinker:
         have_title = False
         for c in g.cells:
             code = table.columns[c.column] if 0 <= c.column < len(table.columns) else OTHER
-            fields = column_reads(code)
+            # a cell of no column (a row with more cells than the header has names) is read for
+            # the values whose printed form says what they are
+            fields = column_reads(code) if c.column >= 0 else LEFTOVER_CELL_READS
             if not fields or c.end <= c.start:
                 continue
             chunk = text[c.start:c.end]

@@ -18,7 +18,7 @@ import regex
 
 from pipeline.extract.citations import Reference, find_citation_anchors, find_reference_section, parse_references
 from pipeline.extract.registry_ids import find_registry_ids
-from pipeline.models import Segment, Table
+from pipeline.models import Cell, Segment, Table
 from pipeline.segment.cells import column_code, glue_pieces, glued, id_column_of, row_cells, split_cells
 from pipeline.segment.sentences import analyze
 from pipeline.segment.tables import (
@@ -60,26 +60,32 @@ def citation_anchors(text: str, start: int, end: int) -> list[Anchor]:
 
 
 # ---------------------------------------------------------------- tables
-def _find_header(lines: list[Line], k: int) -> tuple[int, int, list[str]]:
-    """From caption line k, the header's first and last line index and its column codes."""
-    first = last = -1
-    text_parts = []
-    for j in range(k + 1, min(len(lines), k + 1 + MAX_HEADER_LINES)):
+def _header_lines(lines: list[Line], k: int) -> list[int]:
+    """From caption line k, the indices of the header's lines (blank lines between them skipped):
+    the text lines, up to MAX_HEADER_LINES of them, mostly column names."""
+    found: list[int] = []
+    j, seen = k + 1, 0
+    while j < len(lines) and seen < MAX_HEADER_LINES:
         ln = lines[j]
+        j += 1
         if ln.blank:
             continue
+        seen += 1
         codes, share = header_columns(ln.text)
         if codes and share >= 0.6:
-            if first < 0:
-                first = j
-            last = j
-            text_parts.append(ln.text)
-        elif first >= 0:
+            found.append(j - 1)
+        elif found:
             break
-    if first < 0:
+    return found
+
+
+def _find_header(lines: list[Line], k: int) -> tuple[int, int, list[str]]:
+    """From caption line k, the header's first and last line index and its column codes."""
+    found = _header_lines(lines, k)
+    if not found:
         return -1, -1, []
-    codes, _ = header_columns(" ".join(text_parts))
-    return first, last, codes
+    codes, _ = header_columns(" ".join(lines[j].text for j in found))
+    return found[0], found[-1], codes
 
 
 _ANCHOR_JOINER = regex.compile(r"[\s,;/&]*(?:and)?[\s,;/&]*")
@@ -203,6 +209,26 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         for j in range(k + 1, h_first) if cap else ():
             if not lines[j].blank and is_legend(lines[j]):
                 legend.extend(legend_pairs(lines[j].text))
+        per_line = _one_column_a_line(lines, k if cap else k - 1)
+        registered = [a for a in anchors if a.kind == "registry"]
+        if per_line and registered and "id" in per_line:
+            # a table flattened to one cell a line, under one column name a line
+            cap_start, cap_end = lines[cap_first].start, lines[cap_last].end
+            table = Table(
+                number=cap.group("num") if cap else "", caption=text[cap_start:cap_end].strip(),
+                start=cap_start, end=lines[limit - 1].end, columns=tuple(per_line), id_column=per_line.index("id"),
+                legend=tuple(legend), headers=tuple(lines[j].text.strip() for j in _header_lines(lines, k if cap else k - 1)),
+                caption_start=cap_start, caption_end=cap_end,
+            )
+            tables.append(table)
+            segments.append(Segment("caption", cap_start, cap_end, table=table))
+            segments.append(Segment("header", lines[h_first].start, lines[h_last].end, table=table))
+            for row_start, row_end, group, cells in _cell_line_rows(lines, h_last + 1, limit, len(per_line), table.id_column, _group_anchors(text, registered)):
+                segments.append(Segment("row", row_start, row_end, table=table, cells=cells))
+                row_anchors[(row_start, row_end)] = group
+            used.update(range(cap_first, limit))
+            k = limit
+            continue
         if not anchors:
             # a table of no trial (e.g. genes, outcomes): its cells are not running text either
             j = h_last + 1
@@ -301,6 +327,50 @@ def _describes_rows(line: Line) -> bool:
     """A text line between a caption's label and its header that is part of the caption (not the
     'From: <the article's title>' line of a table page)."""
     return not line.blank and not _SOURCE_LINE.match(line.text)
+
+
+def _one_column_a_line(lines: list[Line], k: int) -> list[str] | None:
+    """The columns of a header printed one column name a line (three or more), or None."""
+    found = _header_lines(lines, k)
+    if len(found) < HEADER_MIN_COLUMNS:
+        return None
+    codes = [header_columns(lines[j].text)[0] for j in found]
+    if any(len(c) != 1 for c in codes):
+        return None
+    return [column_code(lines[j].text.strip()) for j in found]
+
+
+def _cell_line_rows(lines: list[Line], first: int, limit: int, n_columns: int, id_column: int, groups) -> list:
+    """The rows of a table flattened to one cell a line: (start, end, anchors, cells) per row. The
+    rows follow from the number of columns and where each id falls: a row starts `id_column` cells
+    before its id and holds at most one cell more than the header has columns (an id-less row
+    after it is not its own). Cells before the id stand in the columns before it, from the left;
+    cells after it in the last columns, from the right; a cell left over reads as a cell of no column."""
+    cells = [ln for ln in lines[first:limit] if not ln.blank]
+    starts = [c.start for c in cells]
+    at = [bisect_right(starts, g[0].start) - 1 for g in groups]
+    out = []
+    prev_end = -1
+    for r, (g, p) in enumerate(zip(groups, at)):
+        if p < 0:
+            continue
+        start = max(p - id_column, prev_end + 1)
+        nxt = at[r + 1] - id_column if r + 1 < len(at) else len(cells)
+        end = min(nxt - 1, start + n_columns, len(cells) - 1)
+        end = max(end, p)
+        row: list[Cell] = []
+        for q in range(start, end + 1):
+            if q < p:
+                column = id_column - (p - q)
+            elif q == p:
+                column = id_column
+            else:
+                column = n_columns - 1 - (end - q)
+                column = column if column > id_column else -1
+            row.append(Cell(cells[q].start, cells[q].end, column))
+        out.append((cells[start].start, cells[end].end, g, tuple(row)))
+        prev_end = end
+    return out
 
 
 def _header_candidates(text: str, lines: list[Line]) -> list[int]:

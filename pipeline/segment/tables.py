@@ -30,7 +30,7 @@ _NON_LETTERS = regex.compile(r"[\W_]+")
 _HYPHEN_END = regex.compile(r"[a-z]-$")
 _BRACKET_CITATION = regex.compile(r"\[\d{1,3}(?:[,\-–]\s*\d{1,3})*\]")
 _SHORT_FIRST = regex.compile(r"^\s*[A-Z/]{1,6},\s")
-MAX_HEADER_LINES = 8
+MAX_HEADER_LINES = 12  # text lines (a header printed one column name a line)
 MAX_TABLE_LINES = 400
 
 

@@ -208,12 +208,13 @@ _TRIAL_WORD = regex.compile(
     r"(?<![\w-])(?:\(\s*)?(?P<a>" + ACRONYM + r")(?:\s*\))?[ \t]+(?:pilot[ \t]+|phase[ \t]+\w+[ \t]+|randomi[sz]ed[ \t]+)?(?:study|trial)\b"
 )
 _TRIAL_WORDS = ("study", "trial")
+_SENTENCE_ACRONYMS = (_NAMED, _BEFORE_PAREN, _ID_THEN, _TRIAL_WORD)  # all of them: the plain path
 _TITLE_PAREN = regex.compile(r"\((?:The\s+)?(?P<a>[A-Z][A-Za-z0-9]*[A-Z0-9](?:-[A-Za-z0-9]+)*)(?:\s+(?:Study|Trial|study|trial))?\)")
 _TITLE_COLON = regex.compile(r"^\s*(?P<a>" + ACRONYM + r")\s*:")
 # Prechecks (these patterns are case-sensitive: plain substring tests on the text): _NAMED needs one
 # of these words; _BEFORE_PAREN and _ID_THEN need "(" and "NCT" or "ISRCTN".
 _NAMING_WORDS = ("named", "called", "termed", "dubbed", "acronym", "known")
-_SENTENCE_ACRONYMS = (_NAMED, _BEFORE_PAREN, _ID_THEN)  # all of them: the plain path
+
 _THREE_LETTERS = regex.compile(r"[A-Za-z]{3,}")
 _STOP = frozenset({
     "MSC", "MSCS", "COVID", "COVID19", "COVID-19", "SARS", "ARDS", "FDA", "GMP", "USA", "NIH", "WHO", "HLA",

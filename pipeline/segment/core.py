@@ -74,7 +74,7 @@ def _header_lines(lines: list[Line], k: int) -> list[int]:
         codes, share = header_columns(ln.text)
         if codes and share >= 0.6:
             found.append(j - 1)
-        elif found:
+        elif found or seen > HEADER_REACH:
             break
     return found
 
@@ -318,6 +318,7 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
 # a token that may start a registry id (a cheap test for the lines below a header with no caption)
 _ID_HINT = re.compile(r"NCT\s?\d|ISRCTN|ChiCTR|ACTRN|IRCT\d|DRKS|UMIN|CTRI/|jRCT|KCT\d|PACTR|EudraCT|\b(?:19|20)\d\d-\d{6}-\d\d")
 HEADER_MIN_COLUMNS = 3
+HEADER_REACH = 3  # a header starts within this many text lines after its caption
 
 
 _SOURCE_LINE = regex.compile(r"^\s*(?:From|Source|Adapted\s+from|Reproduced\s+from)\s*:", regex.I)
@@ -326,7 +327,7 @@ _SOURCE_LINE = regex.compile(r"^\s*(?:From|Source|Adapted\s+from|Reproduced\s+fr
 def _describes_rows(line: Line) -> bool:
     """A text line between a caption's label and its header that is part of the caption (not the
     'From: <the article's title>' line of a table page)."""
-    return not line.blank and not _SOURCE_LINE.match(line.text)
+    return not line.blank and not _SOURCE_LINE.match(line.text) and not (_ID_HINT.search(line.text) and find_registry_ids(line.text))
 
 
 def _one_column_a_line(lines: list[Line], k: int) -> list[str] | None:
@@ -535,6 +536,8 @@ def _caption_end(lines: list[Line], cap_index: int, top: int) -> int:
     end = lines[cap_index].end
     for j in range(cap_index + 1, top):
         if not lines[j].blank:
+            if not _describes_rows(lines[j]):
+                break
             end = lines[j].end
     return end
 

@@ -114,3 +114,39 @@ def test_forms_of_single_trial_texts():
     assert [m.value for m in find_acronyms("the BRIDGE-2 study enrolled")] == ["BRIDGE-2"]
     assert [m.value for m in find_funders("funded by the National Institute for Health Research (NIHR) under its programme")] == [
         "National Institute for Health Research (NIHR)"]
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("sentence,status", [
+    ("The study is open for recruitment.", "RECRUITING"),
+    ("The trial is currently recruiting patients.", "RECRUITING"),
+    ("The trial was terminated early.", "TERMINATED"),
+    ("It was withdrawn before enrolment.", "WITHDRAWN"),
+    ("The LUNA study is anticipated to start early 2026.", "NOT_YET_RECRUITING"),
+    ("The trial is not yet recruiting.", "NOT_YET_RECRUITING"),
+])
+def test_status_forms_of_single_trial_texts(sentence, status):
+    from pipeline.extract.fields import find_status
+    assert [m.value for m in find_status(sentence)] == [status]
+
+
+@pytest.mark.parametrize("sentence,date", [
+    ("Recruitment began in March 2016.", "2016-03"),
+    ("The study is expected to start in 2026.", "2026"),
+    ("Date of first enrolment: 2019-11", None),  # a record's field: read by its label, not as a sentence
+])
+def test_start_date_forms(sentence, date):
+    from pipeline.extract.fields import find_start_dates
+    assert [m.value for m in find_start_dates(sentence)] == ([date] if date else [])
+
+
+def test_a_trial_status_section_belongs_to_the_own_trial():
+    text = ("Cord cells for ulcers: a protocol\n\nMethods\nThirty patients will receive cells topically.\n\n"
+            "Trial status\nThe HEAL-2 study is anticipated to start early 2026.\n\n"
+            "Trial registration\nISRCTN12345678, registered on 1 May 2025.\n")
+    ev = extract_text(text)
+    assert tied(ev, "ISRCTN12345678", "status") == ["NOT_YET_RECRUITING"]
+    assert tied(ev, "ISRCTN12345678", "start_date") == ["2026"]
+    assert tied(ev, "ISRCTN12345678", "route") == ["topical"]

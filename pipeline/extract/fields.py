@@ -11,6 +11,7 @@ from pipeline.extract.doses import word_key
 from pipeline.extract.prechecks import fold_case, has_any
 from pipeline.extract.vocab_match import matcher
 from pipeline.models import Mention
+from pipeline.vocab import fold
 
 
 # ---------------------------------------------------------------- numbers written as words
@@ -55,12 +56,16 @@ _STATUS_SENTENCE = regex.compile(
     r"|\b(?P<s2>completed)(?=[\s,]+(?:[\w/-]+[\s,]+){0,5}(?:study|trial)\b)"
     r"|\bin\s+(?P<s3>recruiting)\s+status\b"
     r"|\b(?:is|are)\s+(?:currently\s+|still\s+)?(?P<s4>recruiting|not\s+yet\s+recruiting)\b"
-    r"|\b(?P<s5>not\s+yet\s+recruiting)\b)",
+    r"|\b(?P<s5>not\s+yet\s+recruiting)\b"
+    r"|\b(?:is|are|was|remains?)\s+(?:currently\s+|now\s+|still\s+)?(?P<s6>open)\s+(?:for|to)\s+(?:recruitment|enrol?lment)\b"
+    r"|\b(?P<s7>currently\s+recruiting)\b"
+    r"|\b(?:is|are)\s+(?:anticipated|expected|planned|scheduled|due)\s+to\s+(?P<s8>start|begin|commence)\b)",
     regex.I,
 )
 # each branch of _STATUS_SENTENCE holds one of these words
-_STATUS_WORDS = ("completed", "terminated", "withdrawn", "suspended", "recruiting")
-_SPACES = regex.compile(r"\s+")
+_STATUS_WORDS = ("completed", "terminated", "withdrawn", "suspended", "recruiting", "open", "start", "begin", "commence")
+# the words of the branches whose printed word is not the status's own name
+_STATUS_OF_GROUP = {"s6": "recruiting", "s7": "recruiting", "s8": "not yet recruiting"}
 
 
 def find_status(text: str, in_table: bool = False) -> list[Mention]:
@@ -78,8 +83,9 @@ def find_status(text: str, in_table: bool = False) -> list[Mention]:
 def _status_in_sentence(text: str) -> list[Mention]:
     out = []
     for m in _STATUS_SENTENCE.finditer(text):
-        word = next(g for g in (m.group("s1"), m.group("s2"), m.group("s3"), m.group("s4"), m.group("s5")) if g)
-        code = matcher("status").folded.get(_SPACES.sub(" ", word.lower()))
+        group = next(g for g in ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8") if m.group(g))
+        word = _STATUS_OF_GROUP.get(group, m.group(group))
+        code = matcher("status").folded.get(fold(word))
         if code:
             s, e = m.span()
             out.append(Mention("status", code, s, e, text[s:e], "status", 0.8))
@@ -97,8 +103,8 @@ _DATE = regex.compile(
     r"|(?P<year2>(?:19|20)[0-9][0-9])[-/](?P<month2>0[1-9]|1[0-2])(?![\d/-]))(?![\w])",
     regex.I,
 )
-_START_CONTEXT = regex.compile(r"\b(?:start(?:ed|ing)?|began|begun|initiated|commenced|launched)\b", regex.I)
-_START_WORDS = ("start", "began", "begun", "initiated", "commenced", "launched")  # each branch holds one
+_START_CONTEXT = regex.compile(r"\b(?:start(?:ed|ing|s)?|began|begun|begin|initiated|commenced?|launched)\b", regex.I)
+_START_WORDS = ("start", "began", "begun", "begin", "initiated", "commence", "launched")  # each branch holds one
 
 
 def find_start_dates(text: str, in_table: bool = False) -> list[Mention]:
@@ -112,10 +118,19 @@ def find_start_dates(text: str, in_table: bool = False) -> list[Mention]:
     return _start_dates(text, in_table)
 
 
+_START_YEAR = regex.compile(
+    r"\b(?:start(?:ed|s|ing)?|began|begin|commenc(?:ed|e|es)|initiated|launched)\s+(?:in\s+)?(?:(?:early|mid|late)[\s-]+)?(?P<y>(?:19|20)\d\d)\b(?![-/]\d)",
+    regex.I,
+)
+
+
 def _start_dates(text: str, in_table: bool) -> list[Mention]:
     if not in_table and not _START_CONTEXT.search(text):
         return []
     out = []
+    if not in_table and not _DATE.search(text):  # "anticipated to start early 2015": the year alone
+        return [Mention("start_date", m.group("y"), m.start("y"), m.end("y"), m.group("y"), "start_date", 0.6)
+                for m in _START_YEAR.finditer(text)][:1]
     for m in _DATE.finditer(text):
         if m.group("year"):
             month = _MONTHS.get(word_key(m.group("month"))[:3])  # "ſep" (long s) too: see word_key

@@ -32,8 +32,8 @@ DOCUMENT_SINGLE = frozenset({"status", "start_date", "enrollment", "acronym", "t
 # a sentence that states the field of the study itself (preferred at document scope)
 DOCUMENT_CUES = {
     "enrollment": regex.compile(r"(?i)\b(?:randomi[sz]ed|enroll?ed|recruited|included|allocated|assigned|sample\s+size|will\s+(?:recruit|enrol|include|randomi)|aim(?:s|ed)?\s+to\s+(?:recruit|enrol)|were\s+treated|received)\b"),
-    "status": regex.compile(r"(?i)\b(?:the|this|our)\s+(?:trial|study)\b|\brecruitment\b|\btrial\s+status\b|\bstatus\b"),
-    "start_date": regex.compile(r"(?i)\b(?:recruitment|enrol(?:l)?ment|the\s+(?:trial|study))\s+(?:began|started|commenced|will\s+(?:begin|start))|\bstart(?:ed)?\b"),
+    "status": regex.compile(r"(?i)\b(?:the|this|our)\s+(?:[\w-]+\s+)?(?:trial|study)\b|\brecruitment\b|\btrial\s+status\b|\bstatus\b"),
+    "start_date": regex.compile(r"(?i)\b(?:recruitment|enrol(?:l)?ment|the\s+(?:[\w-]+\s+)?(?:trial|study))\s+(?:began|started|commenced|will\s+(?:begin|start)|is\s+(?:anticipated|expected|planned)\s+to\s+start)|\bstart(?:ed)?\b"),
     "acronym": regex.compile(r"(?i)\b(?:trial|study)\b"),
 }
 _HYPOTHETICAL = regex.compile(r"(?i)\b(?:if|whether|unless|should|may\s+be|prematurely\s+or)\b")  # how far a passage reaches after the sentence naming its trial
@@ -581,6 +581,8 @@ class PaperLinker:
             if find_registry_ids(chunk):
                 continue  # the record's id field: the trial itself
             for f in column_reads(label):
+                if f == "title" and "title" not in ln.text.lower():
+                    continue  # a record's title is labelled so ("Public title"), not "Study"
                 if f == "sponsors" and (len(chunk.split()) > RECORD_NAME_WORDS or find_funders(chunk)):
                     continue  # a sentence under a "Funding" heading (its funders are read as a sentence's)
                 for m in read_cell(f, chunk, self.extra):

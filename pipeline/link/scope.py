@@ -31,7 +31,7 @@ FRONT_MIN = 6000  # ...or in its first characters
 HEADING = regex.compile(
     r"(?im)^[ \t]*(?:\d{1,2}\.?[ \t]+)?(?:\*\*)?(?P<name>abstract|summary|background|introduction|objectives?|aims?"
     r"|methods?|methods?\s*/\s*design|materials\s+and\s+methods|patients\s+and\s+methods|study\s+design|design"
-    r"|results|findings|discussion|conclusions?|interpretation|trial\s+registration|registration|funding|acknowledge?ments?"
+    r"|results|findings|discussion|conclusions?|interpretation|trial\s+registration|registration|(?:trial|study)\s+status|funding|acknowledge?ments?"
     r"|references|keywords?|limitations|rationale|research\s+summary|summary\s+of\s+research)(?:\*\*)?[ \t]*:?[ \t]*$"
 )
 # sections that speak of other studies: nothing in them is the document's own trial's

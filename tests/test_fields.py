@@ -158,7 +158,7 @@ STATUS_CASES = [
     # the pattern matches these, but the status table has no such spelling: nothing either way
     ("the trial was termİnated early", False),
     ("it has been ſuſpended", False),
-    ("Not Yet Recruiting", False),  # the table's keys have no spaces ("notyetrecruiting")
+    ("Not Yet Recruiting", True),  # a status of several words, looked up by its folded key ("notyetrecruiting")
     ("Withdrawn? It was WITHDRAWN", True),
     ("a completed, randomized trial", True),
     ("they are still recruiting", True),

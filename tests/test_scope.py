@@ -150,3 +150,18 @@ def test_a_trial_status_section_belongs_to_the_own_trial():
     assert tied(ev, "ISRCTN12345678", "status") == ["NOT_YET_RECRUITING"]
     assert tied(ev, "ISRCTN12345678", "start_date") == ["2026"]
     assert tied(ev, "ISRCTN12345678", "route") == ["topical"]
+
+
+@pytest.mark.parametrize("sentence,funders", [
+    ("This study was funded by the Wellcome Trust.", ["Wellcome Trust"]),
+    ("The trial is receiving funding from the Canadian Institutes of\nHealth Research (ID: 1).", ["Canadian Institutes of Health Research"]),
+    ("The Arthritis Foundation, the Lupus Council, and the Stem Cell Network provided grant support for the trial.",
+     ["Arthritis Foundation", "Lupus Council", "Stem Cell Network"]),
+    ("It was funded by a two-year project grant from the NHMRC, Australia.", ["NHMRC"]),
+    ("LJM is supported by a Heart Foundation Fellowship.", []),
+    ("Funded by the National Institute for Health Research (NIHR) Health Technology Assessment (HTA) programme (project 1).",
+     ["National Institute for Health Research (NIHR) Health Technology Assessment (HTA) programme"]),
+])
+def test_funding_statements(sentence, funders):
+    from pipeline.extract.fields import find_funders
+    assert [m.value for m in find_funders(sentence)] == funders

@@ -300,13 +300,30 @@ def _is_abbreviation_of(before: str, short: str) -> bool:
 # an institution's name: capitalised words, joined by 'of', 'for', 'and', 'the'...; an
 # abbreviation in parentheses; it ends at the first word in lower case
 _NAME = r"[A-Z][\w'&.\-]*(?:\s+(?:(?:of|for|and|the|in|on|de|du|und|&)\s+)*(?:[A-Z][\w'&.\-]*|\([A-Z][\w&\-]*\)))*"
-_FUNDED_BY = regex.compile(
-    r"\b(?:funded|sponsored|supported|financed)\s+(?:in\s+part\s+|jointly\s+|mainly\s+|so\s+far\s+)?by\s+"
-    r"(?:an?\s+(?:[\w\-]+\s+){0,3}(?:grant|award|fellowship)s?\s+from\s+)?(?:the\s+)?"
-    r"(?P<who>" + _NAME + r"(?:\s*,\s*(?:and\s+)?(?:by\s+)?(?:the\s+)?" + _NAME + r")*)"
+_NAME_TAIL = r"(?:\s+(?:programme|program|initiative|scheme|network))?"
+_NAMES = (r"(?P<who>" + _NAME + _NAME_TAIL + r"(?:\s*,\s*(?:and\s+)?(?:by\s+)?(?:the\s+)?" + _NAME + _NAME_TAIL
+          + r")*(?:\s*,?\s+and\s+(?:the\s+)?" + _NAME + _NAME_TAIL + r")?)")
+_FUNDING_STATEMENTS = (
+    # "funded by the X", "supported by a grant from X, Y and the Z"
+    regex.compile(
+        r"\b(?i:funded|sponsored|supported|financed)\s+(?:in\s+part\s+|jointly\s+|mainly\s+|so\s+far\s+)?by\s+"
+        r"(?:an?\s+(?:[\w\-]+\s+){0,3}(?:grant|award|fellowship)s?\s+from\s+)?(?:the\s+)?" + _NAMES
+    ),
+    # "is receiving funding from X", "received a grant from X"
+    regex.compile(
+        r"\b(?:receiv(?:ed|es|ing)|obtained|was\s+awarded)\s+(?:[\w\-]+\s+){0,2}(?:funding|support|grants?|a\s+grant)\s+from\s+(?:the\s+)?"
+        + _NAMES
+    ),
+    # "X, Y and the Z provided grant support"
+    regex.compile(r"(?:^|(?<=[.;:]\s))(?:The\s+)?" + _NAMES + r"\s+(?:provided|provides|gave)\s+(?:[\w\-]+\s+){0,2}(?:support|funding|grants?)\b"),
 )
 _FUNDER_SPLIT = regex.compile(r"\s*,\s*(?:and\s+)?(?:by\s+)?(?:the\s+)?|\s+and\s+(?:by\s+)?the\s+")
-_FUNDING_WORDS = ("funded", "sponsored", "supported", "financed")
+_FUNDING_WORDS = ("funded", "sponsored", "supported", "financed", "funding", "grant", "support")
+_AUTHOR_FUNDED = regex.compile(r"\b[A-Z]{2,4}\s+(?:is|was|has\s+been|are|were)\s+(?:\w+\s+)?$")  # "LJM is supported by a fellowship"
+_COUNTRIES = frozenset({
+    "Australia", "USA", "UK", "Canada", "China", "Germany", "France", "Italy", "Spain", "Japan", "Korea", "India",
+    "Iran", "Brazil", "Netherlands", "Sweden", "Denmark", "Switzerland", "Belgium", "Austria", "Norway", "Finland",
+})
 _NOT_FUNDER = regex.compile(r"^(?:[A-Z][a-z]+\s+)?(?:Department|Division|Unit|Health\s+Trainers?)\b|^(?:I|We|It|This|They|Dr|Prof)$")
 
 
@@ -317,14 +334,16 @@ def find_funders(text: str) -> list[Mention]:
     if not has_any(fold_case(text), _FUNDING_WORDS):
         return []
     out = []
-    for m in _FUNDED_BY.finditer(text):
+    for m in (m for rx in _FUNDING_STATEMENTS for m in rx.finditer(text)):
+        if _AUTHOR_FUNDED.search(text, max(0, m.start() - 30), m.start()):
+            continue  # an author's fellowship, not the study's funding
         who, base, pos = m.group("who"), m.start("who"), 0
         for part in _FUNDER_SPLIT.split(who):
             at = who.find(part, pos)
             pos = at + len(part)
             part = part.rstrip(".")
             name = " ".join(part.split())
-            if len(name) < 3 or len(name.split()) > 15 or _NOT_FUNDER.search(name):
+            if len(name) < 3 or len(name.split()) > 15 or _NOT_FUNDER.search(name) or name in _COUNTRIES:
                 continue
             out.append(Mention("sponsors", name, base + at, base + at + len(part), part, "funders", 0.8))
     return out

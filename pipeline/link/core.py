@@ -26,6 +26,8 @@ VOCAB_FIELDS = ("cell_source", "donor", "product", "route", "conditions")
 SPECIFIC_PRODUCTS = frozenset({"exosomes", "extracellular_vesicles", "secretome", "conditioned_medium", "stromal_vascular_fraction", "engineered_cells"})
 PASSAGE_CONFIDENCE = 0.7
 PASSAGE_SENTENCES = 10
+FRONT_MATTER = 1500  # the characters of a paper before its abstract that hold its title
+_ABSTRACT_HEADING = regex.compile(r"(?im)^\s*(?:abstract|summary|background)\b")
 RECORD_NAME_WORDS = 12  # a record's sponsor field longer than this is prose
 DOCUMENT_CONFIDENCE = 0.6  # a value tied by the document's scope (its own trial), not by its sentence
 DOCUMENT_SINGLE = frozenset({"status", "start_date", "enrollment", "acronym", "title", "dose_count"})
@@ -554,6 +556,34 @@ class PaperLinker:
                 self._document_best[m.field] = (stated, m, g.start, g.end)
         return keep
 
+    def _own_acronym(self):
+        """The acronym of the document's own trial: the one it uses most ("the REPOSE trial", even
+        in its background), with a parenthesis in its title ("... Reduction then Stop (EARS)")
+        counting twice; a record's acronym field wins."""
+        best = self._document_best.get("acronym")
+        if not self.own.ids or (best and best[0] == "record"):
+            return
+        votes: dict[str, list] = {}
+        for ev in self.evidence:
+            if ev.field == "acronym" and not ev.trial_id:
+                votes.setdefault(ev.value, []).append(Mention("acronym", ev.value, ev.char_start, ev.char_end, ev.raw, ev.extractor, 0.6))
+        front = self.text[:FRONT_MATTER]
+        cut = _ABSTRACT_HEADING.search(front)
+        front = front[:cut.start()] if cut else front
+        for m in find_acronyms(front, in_title=True):
+            votes.setdefault(m.value, []).extend([m, m])
+        if best:
+            votes.setdefault(best[1].value, []).append(best[1])
+        if not votes:
+            return
+        value = max(votes, key=lambda v: (len(votes[v]), -min(m.start for m in votes[v])))
+        if len(votes[value]) < 2:
+            return
+        m = min(votes[value], key=lambda m: m.start)
+        s = self.text.rfind("\n", 0, m.start) + 1
+        e = self.text.find("\n", m.end)
+        self._document_best["acronym"] = (True, m, s, e if e >= 0 else len(self.text))
+
     def _emit_document_best(self):
         for stated, m, s, e in sorted(self._document_best.values(), key=lambda x: x[1].start):
             for tid in self.own.ids:
@@ -600,6 +630,7 @@ class PaperLinker:
         self.record_fields()
         self.find_publication_trials()
         self.sentences()
+        self._own_acronym()
         self._emit_document_best()
         return dedupe(self.evidence)
 

@@ -27,6 +27,7 @@ _CUE_WORDS = ("regist", "identifier", "eudract", " id", "number", " no")
 CUE_BEFORE = 200  # a cue this far before the id still counts (a record's label on the line above)
 FRONT_SHARE = 0.4  # an own registration is stated in the first part of a paper...
 FRONT_MIN = 6000  # ...or in its first characters
+MAX_TRIALS_OF_A_REPORT = 4  # a paper naming more trials than this states its own registration up front
 
 HEADING = regex.compile(
     r"(?im)^[ \t]*(?:\d{1,2}\.?[ \t]+)?(?:\*\*)?(?P<name>abstract|summary|background|introduction|objectives?|aims?"
@@ -69,9 +70,13 @@ def find_own_trials(text: str, sentences: list[tuple[int, int]]) -> OwnTrials:
     """The document's own trials, from the sentences (spans) that state a registration."""
     own = OwnTrials()
     front = max(FRONT_MIN, int(len(text) * FRONT_SHARE))
+    late_ok = None  # may a statement stand after the front part? (not in a review naming many trials)
     for s, e in sentences:
         if s > front:
-            break
+            if late_ok is None:
+                late_ok = len({m.value for m in find_registry_ids(text)}) <= MAX_TRIALS_OF_A_REPORT
+            if not late_ok:
+                break
         window = text[max(0, s - CUE_BEFORE):e].lower()
         if not any(w in window for w in _CUE_WORDS):
             continue

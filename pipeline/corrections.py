@@ -255,7 +255,8 @@ def normalize_value(field_name: str, text: str) -> tuple[str, tuple]:
     if not text:
         raise ValueError("a non-empty value")
     if field_name == "phase":
-        code = _PHASES.get(_fold(text))
+        # a code, or a phase as a registry prints it ("Phase 1", "NA", "N/A", "Not Applicable")
+        code = _PHASES.get(_fold(text)) or vocab.load("registry_phase").code_of(text)
         if code is None:
             raise ValueError(_PHASES_ALLOWED)
         return code, ()

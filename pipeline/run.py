@@ -31,7 +31,7 @@ from pipeline.ingest import discover
 from pipeline import pipeline_version
 from pipeline.ingest.text import DEFAULT_MAX_BYTES, kind_of, paper_ids, printable
 from pipeline.models import PaperResult
-from pipeline.schema import PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
+from pipeline.schema import CODE_COLUMNS, PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
 
 
 DEFAULT_CORRECTIONS = "corrections.csv"  # looked for in the corpus folder
@@ -223,6 +223,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     from pipeline.merge import TrialMerger
     from pipeline.write.report import REPORT_FILE, render_report
     from pipeline.write.stream import EvidenceSink, Staged, write_table
+    from pipeline.codes import code_rows
     from pipeline.write.tables import datapackage
     from pipeline.write.sample import ReportSample
 
@@ -299,10 +300,13 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
             compared = {t["trial_id"]: registry_values(t["trial_id"], registry) for t in trials if t["registry_conflicts"]}
         behind.finish()
         sink.close()
-        write_table(staged, "papers", PAPER_COLUMNS, [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers])
+        paper_rows = [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers]
+        paper_rows += _evidence_sources(paper_rows, registry, corrections_path, corrected.applied)
+        write_table(staged, "papers", PAPER_COLUMNS, paper_rows)
         write_table(staged, "trials", TRIAL_COLUMNS, trials)
+        write_table(staged, "codes", CODE_COLUMNS, code_rows())
         with staged.open("datapackage.json", "w", encoding="utf-8") as fh:
-            json.dump(datapackage(pipeline_version()), fh, indent=1)
+            json.dump(datapackage(pipeline_version(), _package_sources(papers)), fh, indent=1)
             fh.write("\n")
         summary = RunSummary(papers, trials, out, extracted=n_extracted, cached=len(paths) - n_extracted,
                              corrections=corrections_path, corrections_applied=corrected.applied,
@@ -331,6 +335,38 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     cache.prune()
     _remove_stale_texts(out, texts)
     return summary
+
+
+def _evidence_sources(paper_rows: list[dict], registry, corrections_path, applied: int) -> list[dict]:
+    """papers.csv rows for the other files evidence points to (its `paper_id`): each registry
+    export and the corrections file, so that every evidence row's paper_id names a papers row."""
+    from pipeline.corrections import REVIEWER_PAPER_ID
+
+    taken = {r["paper_id"] for r in paper_rows}
+    rows = []
+    for export in (registry.files if registry is not None else ()):
+        export_id = Path(export.path).stem  # (as `RegistryRecord.export_id`)
+        if export_id not in taken:
+            taken.add(export_id)
+            rows.append({"paper_id": export_id, "path": printable(export.path), "kind": "registry", "status": "ok",
+                         "message": f"registry export ({export.kind}, {len(export.records)} records)"})
+    if corrections_path and applied and REVIEWER_PAPER_ID not in taken:
+        rows.append({"paper_id": REVIEWER_PAPER_ID, "path": printable(corrections_path), "kind": "corrections",
+                     "status": "ok", "message": "reviewer corrections"})
+    return rows
+
+
+def _package_sources(papers: list[PaperResult]) -> list[dict]:
+    """The data package's `sources`: the papers values were taken from."""
+    out = []
+    for p in papers:
+        if p.status == "error" or p.status == "skipped":
+            continue
+        source = {"title": p.title or p.paper_id, "path": p.path}
+        if p.doi:
+            source["doi"] = p.doi
+        out.append(source)
+    return out
 
 
 def _read_ahead(load, items, ahead: int = 8):

@@ -116,6 +116,15 @@ def render_csv(table: pa.Table) -> bytes:
     return data.to_pybytes()[start:end]
 
 
+def _nulls_for_empty(table: pa.Table) -> pa.Table:
+    """Empty strings (a value tied to no trial, a missing snippet) as nulls, as every other
+    missing value in Parquet; the CSV prints both as an empty cell."""
+    for i, column in enumerate(table.columns):
+        if pa.types.is_string(column.type):
+            table = table.set_column(i, table.field(i), pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column))
+    return table
+
+
 class EvidenceSink:
     """evidence.csv and evidence.parquet, appended paper by paper, staged on close."""
 
@@ -149,7 +158,7 @@ class EvidenceSink:
     def _flush(self) -> None:
         if not self._buffer:
             return
-        self._pq.write_table(pa.concat_tables(self._buffer).cast(self.schema))
+        self._pq.write_table(_nulls_for_empty(pa.concat_tables(self._buffer)).cast(self.schema))
         self._buffer, self._buffered = [], 0
 
     def close(self) -> None:

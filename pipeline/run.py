@@ -27,7 +27,7 @@ from pathlib import Path
 from pipeline.cache import Cache, evidence_table, fingerprint
 from pipeline.engine import DEFAULT_MAX_MEMORY_MB, Task, make_engine
 from pipeline.errors import RegistryError, message
-from pipeline.ingest import discover
+from pipeline.ingest.text import find_papers
 from pipeline import pipeline_version
 from pipeline.ingest.text import DEFAULT_MAX_BYTES, kind_of, paper_ids, printable
 from pipeline.models import PaperResult
@@ -55,6 +55,7 @@ class RunOptions:
     registries: list[str] = field(default_factory=list)
     progress: bool | None = None  # None: only on a terminal
     report: bool = True
+    exclude: list[str] = field(default_factory=list)  # globs of corpus files not to read
 
 
 @dataclass
@@ -213,7 +214,7 @@ def _extract_again(i: int, path: Path, key, cache: Cache, options: RunOptions, p
 def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     t0 = time.perf_counter()
     out = Path(out)
-    paths = discover(corpus)
+    paths, skipped = find_papers(corpus, options.exclude)
     _remove_stale_temps(out)
     cache = Cache(out)
     ids = paper_ids(paths, corpus)
@@ -280,6 +281,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
             result.evidence, result.text = [], ""  # keep only the papers.csv row
             papers.append(result)
         loads.close()
+        papers = _with_skipped(papers, skipped, corpus)
         corrected = plan.finish()
         reviewer = evidence_table(corrected.reviewer_evidence)
         behind.submit(sink.write_table, reviewer)
@@ -335,6 +337,26 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     cache.prune()
     _remove_stale_texts(out, texts)
     return summary
+
+
+def _with_skipped(papers: list[PaperResult], skipped, corpus: Path) -> list[PaperResult]:
+    """The papers' rows and a row for each file skipped as not a paper, in path order (a skipped
+    file's id never takes a paper's)."""
+    from pipeline.ingest.text import paper_id_of
+
+    if not skipped:
+        return papers
+    taken = {p.paper_id for p in papers}
+    rows = []
+    for path, why in skipped:
+        pid, k = paper_id_of(path, corpus), 1
+        while pid in taken:
+            k += 1
+            pid = f"{paper_id_of(path, corpus)}~{k}"
+        taken.add(pid)
+        rows.append(PaperResult(paper_id=pid, path=printable(str(path)), kind="folder" if path.is_dir() else kind_of(path),
+                                status="skipped", message=why))
+    return sorted(papers + rows, key=lambda p: p.path)
 
 
 def _evidence_sources(paper_rows: list[dict], registry, corrections_path, applied: int) -> list[dict]:
@@ -440,7 +462,8 @@ def _run_record(corpus: Path, summary: RunSummary) -> dict:
     """run.json: what the files beside it came from (written last, with them)."""
     return {
         "corpus": str(corpus), "pipeline_version": pipeline_version(), "fingerprint": fingerprint(),
-        "papers": len(summary.papers), "errors": summary.n_errors, "trials": len(summary.trials),
+        "papers": len(summary.papers), "errors": summary.n_errors,
+        "skipped": sum(p.status == "skipped" for p in summary.papers), "trials": len(summary.trials),
         "extracted": summary.extracted, "cached": summary.cached,
         "registry_messages": summary.registry_messages,
         "corrections": {"path": summary.corrections, "applied": summary.corrections_applied,

@@ -328,7 +328,15 @@ def test_registry_status(registry):
     ({"title": "Stromal Cells for Imaginary"}, []),  # truncated
     ({"title": "MSCs for imaginary lung disease"}, []),  # "MSCs" and "Stromal Cells": one product term
     ({"title": "Adipose Grafts in Chronic Wounds of the Foot"}, ["title"]),  # another study
-    ({"conditions": ["asthma"], "sponsors": ["Another Sponsor"]}, []),  # not compared
+    ({"conditions": ["asthma"]}, []),  # not compared
+    ({"sponsors": ["Another Sponsor"]}, ["sponsors"]),  # the record lists other sponsors
+    ({"sponsors": ["EXAMPLE BIOTECH, LTD"]}, []),  # case, punctuation and legal form
+    ({"sponsors": ["Example Biotech Limited", "example university"]}, []),
+    ({"sponsors": ["Example Biotech Inc."]}, []),
+    ({"sponsors": ["Example Biotech"]}, []),  # the name without its legal form
+    ({"sponsors": ["Example University", "Another Sponsor"]}, ["sponsors"]),  # one of them is not listed
+    ({"sponsors": ["Example"]}, []),  # one's words within the other's
+    ({"sponsors": ["Biotech University"]}, ["sponsors"]),  # words of both, in no one name
     ({"phase": ["PHASE3"], "status": "WITHDRAWN", "enrollment": 7}, ["enrollment", "phase", "status"]),
 ])
 def test_conflicts(registry, values, expected):

@@ -97,7 +97,7 @@ def main(argv=None) -> int:
         print(f"correction not applied: {problem}", file=sys.stderr)
     print(
         f"{len(summary.papers)} papers ({summary.extracted} extracted, {summary.cached} unchanged, "
-        f"{summary.n_errors} with errors, {skipped} skipped as not papers), {len(summary.trials)} trials -> {a.out}/ in {summary.seconds:.1f} s",
+        f"{summary.n_errors} with errors{f', {skipped} skipped as not papers' if skipped else ''}), {len(summary.trials)} trials -> {a.out}/ in {summary.seconds:.1f} s",
         file=sys.stderr,
     )
     if any(p.status != "skipped" for p in summary.papers) and ok == 0:

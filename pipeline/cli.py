@@ -55,6 +55,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--max-memory", type=int, default=4096, metavar="MB", help="address space allowed per paper's worker process, in MB (default 4096; 0: no limit)")
     p.add_argument("--strict", action="store_true", help="exit 4 when any paper had an error or a correction could not be applied")
     p.add_argument("--no-report", action="store_true", help="do not write report.html")
+    p.add_argument("--no-xlsx", action="store_true", help="do not write trials.xlsx (the tables as a workbook)")
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
@@ -84,6 +85,7 @@ def main(argv=None) -> int:
     options = RunOptions(
         workers=a.workers, engine=a.engine, scheduler=a.scheduler, max_bytes=a.max_bytes, timeout=a.timeout, max_memory_mb=a.max_memory,
         corrections=a.corrections, registries=a.registry, progress=a.progress, report=not a.no_report, exclude=a.exclude,
+        xlsx=not a.no_xlsx,
     )
     summary = run(corpus, Path(a.out), options)
     ok = sum(p.status in ("ok", "warning") for p in summary.papers)

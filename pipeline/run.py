@@ -56,6 +56,7 @@ class RunOptions:
     progress: bool | None = None  # None: only on a terminal
     report: bool = True
     exclude: list[str] = field(default_factory=list)  # globs of corpus files not to read
+    xlsx: bool = True  # write trials.xlsx
 
 
 @dataclass
@@ -226,6 +227,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     from pipeline.write.stream import EvidenceSink, Staged, write_table
     from pipeline.codes import code_rows
     from pipeline.write.tables import datapackage
+    from pipeline.write.workbook import WORKBOOK, write_workbook
     from pipeline.write.sample import ReportSample
 
     corrections_path, plan, read_problems = _corrections(corpus, options)
@@ -306,7 +308,13 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
         paper_rows += _evidence_sources(paper_rows, registry, corrections_path, corrected.applied)
         write_table(staged, "papers", PAPER_COLUMNS, paper_rows)
         write_table(staged, "trials", TRIAL_COLUMNS, trials)
-        write_table(staged, "codes", CODE_COLUMNS, code_rows())
+        codes = code_rows()
+        write_table(staged, "codes", CODE_COLUMNS, codes)
+        if options.xlsx:
+            fd, workbook = staged.temp(WORKBOOK)
+            os.close(fd)
+            write_workbook(workbook, trials, sink.parquet_file, paper_rows, codes)
+            staged.add(workbook, WORKBOOK)
         with staged.open("datapackage.json", "w", encoding="utf-8") as fh:
             json.dump(datapackage(pipeline_version(), _package_sources(papers)), fh, indent=1)
             fh.write("\n")

@@ -1,7 +1,7 @@
 """A table row's condition cell when no entry of the conditions vocabulary names it.
 
 A row of a table with a condition column whose text the vocabulary does not match still prints
-the condition ("Lung adenocarcinoma"): it is the row's one block (text between blank lines)
+the condition ("Lung adenocarcinoma"): it is the row's one cell (text between blank lines, `|` or tabs)
 that holds no other value found in the row (a parenthesis alone, such as "(EudraCT number)"
 beside an id, does not count). It is kept as cleaned, lower-case text: one line,
 spaces collapsed, without surrounding punctuation.
@@ -14,7 +14,8 @@ from pipeline.models import Mention
 
 CONFIDENCE = 0.7
 MAX_WORDS = 8
-_BLOCK = regex.compile(r"\S(?:.|\n(?!\s*\n))*")  # a run of lines without a blank line
+# a cell: text between blank lines, `|` or tabs (a flattened table row's cell separators)
+_BLOCK = regex.compile(r"[^\s|](?:[^|\t\n]|\n(?![ \t]*\n))*")
 _LETTERS = regex.compile(r"\p{L}{3}")
 _ASIDE = regex.compile(r"\s*\([^()]*\)\s*")  # "(EudraCT number)" left beside a masked id
 _EDGES = " \t\n.,;:|*-–—"
@@ -30,6 +31,8 @@ def condition_cell(row: str, found: list[Mention]) -> list[Mention]:
     (offsets in `row`) and reads as a condition: a few words, letters, no digits only."""
     free = []
     for m in _BLOCK.finditer(row):
+        if not m.group(0).strip():
+            continue
         if any(f.start < m.end() and m.start() < f.end for f in found) or _ASIDE.fullmatch(m.group(0)):
             continue
         free.append(m)

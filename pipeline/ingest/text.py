@@ -99,7 +99,7 @@ IGNORE_FILE = ".msc-trials-ignore"  # in the corpus folder: one glob a line, `#`
 # files that come with a folder of papers and are not papers: README.md, LICENSE.txt, CHANGELOG, ...
 NOT_A_PAPER = re.compile(
     r"(?:readme|read[\s_-]?me|licen[cs]e|copying|changelog|changes|history|news|authors|contributors|"
-    r"contributing|notice|code[_-]of[_-]conduct|security|citation|todo)(?:[._-].*)?", re.I)
+    r"contributing|notice|code[_-]of[_-]conduct|security|citation|todo)(?:\.\w+)*", re.I)  # the word, then extensions
 
 
 def read_ignore_file(corpus: Path) -> list[str]:

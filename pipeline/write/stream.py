@@ -143,6 +143,11 @@ class EvidenceSink:
         self._buffered = 0
         self.rows = 0
 
+    @property
+    def parquet_file(self) -> str:
+        """The evidence Parquet's temporary file (complete after `close`, until the commit)."""
+        return self._pq_tmp
+
     def write_table(self, table: pa.Table, csv_rows: bytes | None = None) -> None:
         """Rows of an evidence table (`pipeline.cache.evidence_table`), in order; `csv_rows`, when
         given, is the same rows already rendered by `render_csv`, in UTF-8 (a stored paper's)."""

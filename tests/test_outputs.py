@@ -372,3 +372,47 @@ def test_cli_version_sizes_and_name(tmp_path):
                             cwd=ROOT, timeout=60)
     assert module.stdout.startswith("usage: python -m pipeline ")
     assert "--exclude GLOB" in module.stdout and "--version" in module.stdout
+
+
+# -- the report in headless Chromium ------------------------------------------------------------
+from browser import browser, chromium_ready, download_dir, network_requests, open_page  # noqa: E402,F401 (fixtures)
+
+_CELL = ("const r = document.querySelector(`#trial-rows tr.trial[data-trial-id='${arguments[0]}']`);"
+         "const i = [...document.querySelectorAll('#trial-head th')].findIndex(h => h.dataset.key === arguments[1]);"
+         "const td = r.children[i];"  # (the head has a cell for the expand buttons too)
+         "return [td.textContent, [...td.querySelectorAll('span.code')].map(s => [s.dataset.code, s.title])];")
+
+
+@pytest.mark.browser
+def test_the_report_shows_labels_and_paper_titles(browser, run_out):
+    _, out = run_out
+    open_page(browser, out / "report.html")
+    text, spans = browser.execute_script(_CELL, "NCT09200002", "phase")
+    assert text == "Phase 1, Phase 2"
+    assert spans == [["PHASE1", "Phase 1 (code PHASE1)"], ["PHASE2", "Phase 2 (code PHASE2)"]]
+    text, spans = browser.execute_script(_CELL, "NCT09200001", "phase")
+    assert text == "Not applicable" and spans[0][0] == "NOT_APPLICABLE"
+    text, spans = browser.execute_script(_CELL, "NCT09200003", "route")
+    assert text == "Intravenous" and spans == [["intravenous", "Intravenous (code intravenous)"]]
+    text, _ = browser.execute_script(_CELL, "NCT09200001", "status")
+    assert text == "Recruiting"
+    text, _ = browser.execute_script(_CELL, "NCT09200003", "cell_source")
+    assert text == "Umbilical cord"  # the label, not umbilical_cord
+    assert "EARLY_PHASE1" not in browser.execute_script(
+        "return document.querySelector('#trial-rows').textContent")
+
+    papers = browser.execute_script("return document.querySelector('#papers').innerText")
+    for title in ("Devices and cells without a phase: a made-up review",
+                  "MSC products in graft-versus-host disease: a sample mini-review"):
+        assert title in papers
+    assert "skipped" in papers and "README" in papers
+    charts = browser.execute_script("return document.querySelector('#overview').innerText")
+    assert "counts in each of its bars" in charts
+    bar_titles = browser.execute_script(
+        "return [...document.querySelectorAll('#chart-phase g.bar title')].map(t => t.textContent)")
+    assert "Not applicable (code NOT_APPLICABLE): 1" in bar_titles and "Early Phase 1 (code EARLY_PHASE1): 1" in bar_titles
+    options = browser.execute_script(
+        "const s = document.getElementById('f-field'); s.value = 'phase'; s.dispatchEvent(new Event('change'));"
+        "return [...document.querySelectorAll('#f-value option')].map(o => [o.value, o.textContent])")
+    assert ["NOT_APPLICABLE", "Not applicable (1)"] in options
+    assert network_requests(browser) == []

@@ -269,6 +269,10 @@ def normalize_value(field_name: str, text: str) -> tuple[str, tuple]:
         code = _vocab_code(field_name, text)
         if field_name == "status" and code is None:
             code = {_fold(s): s for s in STATUSES}.get(_fold(text))
+        if field_name == "conditions" and code is None:  # kept as printed, as the papers' conditions are
+            from pipeline.extract.conditions import clean_condition
+
+            code = clean_condition(text) or None
         if code is None:
             raise ValueError(_vocab_allowed(field_name))
         return code, ()

@@ -195,6 +195,7 @@ def test_pandas_duckdb_and_frictionless_read_what_parquet_holds(run_out, name):
             assert pq_types[col] == "DOUBLE" and pd.api.types.is_float_dtype(parquet[col]), col
         else:
             assert pq_types[col] == "VARCHAR", col
+    con.close()
     if name == "trials":
         assert (csv["phase"].dropna().str.contains("NOT_APPLICABLE")).any()
         assert parquet["phase"].isna().sum() == csv["phase"].isna().sum()

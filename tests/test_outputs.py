@@ -260,8 +260,9 @@ def test_the_data_package_validates_and_describes_codes_keys_and_files(run_out):
     fks = {fk["fields"][0]: fk["reference"]["resource"] for fk in res["evidence"]["schema"]["foreignKeys"]}
     assert fks == {"trial_id": "trials", "paper_id": "papers"}
     assert res["codes"]["schema"]["primaryKey"] == ["field", "code"]
-    for written in ("papers.parquet", "trials.xlsx", "report.html", "run.json", "texts/"):
-        assert written.split("/")[0].split(".")[0] in dp["description"] or written in dp["description"]
+    for written in ("<table>.parquet", "trials.xlsx", "report.html", "run.json", "texts/<paper>.txt"):
+        assert written in dp["description"], written
+    assert all(r["path"] == f"{r['name']}.csv" and (out / r["path"]).is_file() for r in dp["resources"])
 
 
 def _edited_copy(out: Path, tmp_path: Path, table: str, column: str, value: str) -> Path:
@@ -341,6 +342,8 @@ def test_papers_state_title_year_and_doi():
             "16 August 2020\nhttps://doi.org/10.1234/abc.2020.55.\n\nAbstract text.")
     assert describe(text, "text") == ("A made-up review of stromal cells in lung disease", 2020, "10.1234/abc.2020.55")
     assert describe("An abstract sentence that goes on.\nAnd on.", "text") == ("", None, "")
+    assert describe("Received 4 May 2015; Accepted 2 June 2015\nCopyright © 2016 A. Author", "text")[1] == 2016
+    assert describe("Received 4 May 2015\nText", "text")[1] == 2015
     assert describe("x", "pdf", (("Title", "7245947.dvi"),))[0] == ""
     assert describe("x", "pdf", (("Title", "Stromal cells in knee disease"),))[0] == "Stromal cells in knee disease"
     assert describe("Journal of Things 2020\n\nA title line", "pdf")[0] == ""  # a PDF's first line: not read

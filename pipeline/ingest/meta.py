@@ -6,8 +6,9 @@ PDF, its document information. Each is left empty when the paper does not state 
       `7245947.dvi`); else a Markdown file's first `#` heading, or the text's first paragraph when
       it is one short line, has a few words and does not end like a sentence;
     - DOI: the first `10.NNNN/...` in the first HEAD characters (or in a PDF's Title/Subject);
-    - year: the year after "Published", "Accepted", "Received", "©" or "Copyright" in the head,
-      in that order of preference.
+    - year: the year after "Published", "©" or "Copyright", "Accepted" or "Received" in the head,
+      in that order of preference (a copyright is the year of publication; acceptance can be the
+      year before).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import re
 HEAD = 5000
 _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>\]\[(){}]+")
 _YEAR_AFTER = tuple(re.compile(p + r"[^\n\d]{0,40}?(?:\d{1,2}\s+\w+\s+)?\b((?:19|20)\d{2})\b", re.I) for p in (
-    r"\bpublished(?:\s+online)?\b", r"\baccepted\b", r"\breceived\b", r"(?:©|\(c\)|\bcopyright\b)"))
+    r"\bpublished(?:\s+online)?\b", r"(?:©|\(c\)|\bcopyright\b)", r"\baccepted\b", r"\breceived\b"))
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 _MARKUP = re.compile(r"<[^>]+>|[*_`]+")
 _FILE_NAME = re.compile(r"\.(?:dvi|docx?|pdf|tex|indd|rtf|odt|ps|eps|qxd)\b|^\s*untitled\s*$|^microsoft word", re.I)

@@ -13,6 +13,8 @@ from pathlib import Path
 from pipeline import pipeline_version  # noqa: F401  (part of this module's API)
 from pipeline.errors import InputError, message
 from pipeline.ingest import read_document
+from pipeline.ingest.meta import describe
+from pipeline.ingest.meta import describe
 from pipeline.ingest.text import DEFAULT_MAX_BYTES, kind_of, paper_id_of
 from pipeline.link import extract_paper
 from pipeline.models import Document, Evidence, Page, PaperResult
@@ -44,7 +46,9 @@ def process_paper(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Paper
         result.pages = len(doc.pages) if doc.kind == "pdf" else None
         result.warnings.extend(doc.warnings)
         evidence, text = extract_document(doc)
+        result.title, result.year, result.doi = describe(text, doc.kind, doc.metadata)
         result.evidence, result.text, result.chars = evidence, text, len(text)
+        result.title, result.year, result.doi = describe(text, doc.kind, doc.metadata)
         result.n_evidence = len(evidence)
         result.n_trials = len({e.trial_id for e in evidence if e.trial_id})
         if not result.n_trials:

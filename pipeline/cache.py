@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 CACHE_DIR = ".cache"
 FORMAT = 4  # bump when the stored layout changes
 # papers.csv fields that belong to the content, not to the file's name or place
-_CONTENT_FIELDS = ("kind", "status", "message", "pages", "chars", "read_with", "sha256", "n_trials", "n_evidence", "warnings", "seconds")
+_CONTENT_FIELDS = ("kind", "title", "year", "doi", "status", "message", "pages", "chars", "read_with", "sha256", "n_trials", "n_evidence", "warnings", "seconds")
 # errors that depend on the run's limits or on a bug, not on the file: tried again next run
 UNCACHED_ERRORS = ("[E108]", "[E109]", "[E120]")
 

@@ -255,7 +255,8 @@ def normalize_value(field_name: str, text: str) -> tuple[str, tuple]:
     if not text:
         raise ValueError("a non-empty value")
     if field_name == "phase":
-        code = _PHASES.get(_fold(text))
+        # a code, or a phase as a registry prints it ("Phase 1", "NA", "N/A", "Not Applicable")
+        code = _PHASES.get(_fold(text)) or vocab.load("registry_phase").code_of(text)
         if code is None:
             raise ValueError(_PHASES_ALLOWED)
         return code, ()
@@ -268,6 +269,10 @@ def normalize_value(field_name: str, text: str) -> tuple[str, tuple]:
         code = _vocab_code(field_name, text)
         if field_name == "status" and code is None:
             code = {_fold(s): s for s in STATUSES}.get(_fold(text))
+        if field_name == "conditions" and code is None:  # kept as printed, as the papers' conditions are
+            from pipeline.extract.conditions import clean_condition
+
+            code = clean_condition(text) or None
         if code is None:
             raise ValueError(_vocab_allowed(field_name))
         return code, ()

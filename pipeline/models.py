@@ -24,6 +24,7 @@ class Document:
     sha256: str = ""
     read_with: str = ""  # how the file was read (e.g. "utf-8", "pdfplumber")
     warnings: tuple[str, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()  # a PDF's document information (Title, Subject, ...)
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,6 +142,9 @@ class PaperResult:
     paper_id: str
     path: str
     kind: str = ""
+    title: str = ""  # as the paper states it (its text, or a PDF's metadata)
+    year: Optional[int] = None
+    doi: str = ""
     status: str = "ok"  # ok | warning | error | skipped
     message: str = ""
     pages: Optional[int] = None

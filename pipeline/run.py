@@ -27,11 +27,11 @@ from pathlib import Path
 from pipeline.cache import Cache, evidence_table, fingerprint
 from pipeline.engine import DEFAULT_MAX_MEMORY_MB, Task, make_engine
 from pipeline.errors import RegistryError, message
-from pipeline.ingest import discover
+from pipeline.ingest.text import find_papers
 from pipeline import pipeline_version
 from pipeline.ingest.text import DEFAULT_MAX_BYTES, kind_of, paper_ids, printable
 from pipeline.models import PaperResult
-from pipeline.schema import PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
+from pipeline.schema import CODE_COLUMNS, PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
 
 
 DEFAULT_CORRECTIONS = "corrections.csv"  # looked for in the corpus folder
@@ -55,6 +55,8 @@ class RunOptions:
     registries: list[str] = field(default_factory=list)
     progress: bool | None = None  # None: only on a terminal
     report: bool = True
+    exclude: list[str] = field(default_factory=list)  # globs of corpus files not to read
+    xlsx: bool = True  # write trials.xlsx
 
 
 @dataclass
@@ -213,7 +215,7 @@ def _extract_again(i: int, path: Path, key, cache: Cache, options: RunOptions, p
 def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     t0 = time.perf_counter()
     out = Path(out)
-    paths = discover(corpus)
+    paths, skipped = find_papers(corpus, options.exclude)
     _remove_stale_temps(out)
     cache = Cache(out)
     ids = paper_ids(paths, corpus)
@@ -223,7 +225,9 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     from pipeline.merge import TrialMerger
     from pipeline.write.report import REPORT_FILE, render_report
     from pipeline.write.stream import EvidenceSink, Staged, write_table
+    from pipeline.codes import code_rows
     from pipeline.write.tables import datapackage
+    from pipeline.write.workbook import WORKBOOK, write_workbook
     from pipeline.write.sample import ReportSample
 
     corrections_path, plan, read_problems = _corrections(corpus, options)
@@ -279,6 +283,7 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
             result.evidence, result.text = [], ""  # keep only the papers.csv row
             papers.append(result)
         loads.close()
+        papers = _with_skipped(papers, skipped, corpus)
         corrected = plan.finish()
         reviewer = evidence_table(corrected.reviewer_evidence)
         behind.submit(sink.write_table, reviewer)
@@ -299,10 +304,19 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
             compared = {t["trial_id"]: registry_values(t["trial_id"], registry) for t in trials if t["registry_conflicts"]}
         behind.finish()
         sink.close()
-        write_table(staged, "papers", PAPER_COLUMNS, [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers])
+        paper_rows = [{k: getattr(p, k) for k in PAPER_FIELD_NAMES} for p in papers]
+        paper_rows += _evidence_sources(paper_rows, registry, corrections_path, corrected.applied)
+        write_table(staged, "papers", PAPER_COLUMNS, paper_rows)
         write_table(staged, "trials", TRIAL_COLUMNS, trials)
+        codes = code_rows()
+        write_table(staged, "codes", CODE_COLUMNS, codes)
+        if options.xlsx:
+            fd, workbook = staged.temp(WORKBOOK)
+            os.close(fd)
+            write_workbook(workbook, trials, sink.parquet_file, paper_rows, codes)
+            staged.add(workbook, WORKBOOK)
         with staged.open("datapackage.json", "w", encoding="utf-8") as fh:
-            json.dump(datapackage(pipeline_version()), fh, indent=1)
+            json.dump(datapackage(pipeline_version(), _package_sources(papers)), fh, indent=1)
             fh.write("\n")
         summary = RunSummary(papers, trials, out, extracted=n_extracted, cached=len(paths) - n_extracted,
                              corrections=corrections_path, corrections_applied=corrected.applied,
@@ -331,6 +345,58 @@ def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     cache.prune()
     _remove_stale_texts(out, texts)
     return summary
+
+
+def _with_skipped(papers: list[PaperResult], skipped, corpus: Path) -> list[PaperResult]:
+    """The papers' rows and a row for each file skipped as not a paper, in path order (a skipped
+    file's id never takes a paper's)."""
+    from pipeline.ingest.text import paper_id_of
+
+    if not skipped:
+        return papers
+    taken = {p.paper_id for p in papers}
+    rows = []
+    for path, why in skipped:
+        pid, k = paper_id_of(path, corpus), 1
+        while pid in taken:
+            k += 1
+            pid = f"{paper_id_of(path, corpus)}~{k}"
+        taken.add(pid)
+        rows.append(PaperResult(paper_id=pid, path=printable(str(path)), kind="folder" if path.is_dir() else kind_of(path),
+                                status="skipped", message=why))
+    return sorted(papers + rows, key=lambda p: p.path)
+
+
+def _evidence_sources(paper_rows: list[dict], registry, corrections_path, applied: int) -> list[dict]:
+    """papers.csv rows for the other files evidence points to (its `paper_id`): each registry
+    export and the corrections file, so that every evidence row's paper_id names a papers row."""
+    from pipeline.corrections import REVIEWER_PAPER_ID
+
+    taken = {r["paper_id"] for r in paper_rows}
+    rows = []
+    for export in (registry.files if registry is not None else ()):
+        export_id = Path(export.path).stem  # (as `RegistryRecord.export_id`)
+        if export_id not in taken:
+            taken.add(export_id)
+            rows.append({"paper_id": export_id, "path": printable(export.path), "kind": "registry", "status": "ok",
+                         "message": f"registry export ({export.kind}, {len(export.records)} records)"})
+    if corrections_path and applied and REVIEWER_PAPER_ID not in taken:
+        rows.append({"paper_id": REVIEWER_PAPER_ID, "path": printable(corrections_path), "kind": "corrections",
+                     "status": "ok", "message": "reviewer corrections"})
+    return rows
+
+
+def _package_sources(papers: list[PaperResult]) -> list[dict]:
+    """The data package's `sources`: the papers values were taken from."""
+    out = []
+    for p in papers:
+        if p.status == "error" or p.status == "skipped":
+            continue
+        source = {"title": p.title or p.paper_id, "path": p.path}
+        if p.doi:
+            source["doi"] = p.doi
+        out.append(source)
+    return out
 
 
 def _read_ahead(load, items, ahead: int = 8):
@@ -404,7 +470,8 @@ def _run_record(corpus: Path, summary: RunSummary) -> dict:
     """run.json: what the files beside it came from (written last, with them)."""
     return {
         "corpus": str(corpus), "pipeline_version": pipeline_version(), "fingerprint": fingerprint(),
-        "papers": len(summary.papers), "errors": summary.n_errors, "trials": len(summary.trials),
+        "papers": len(summary.papers), "errors": summary.n_errors,
+        "skipped": sum(p.status == "skipped" for p in summary.papers), "trials": len(summary.trials),
         "extracted": summary.extracted, "cached": summary.cached,
         "registry_messages": summary.registry_messages,
         "corrections": {"path": summary.corrections, "applied": summary.corrections_applied,

@@ -38,8 +38,8 @@ def test_phase_spellings(text, codes):
         ("1", ["PHASE1"]),
         ("I/II", ["PHASE1", "PHASE2"]),
         ("Early phase 1", ["EARLY_PHASE1"]),
-        ("Not applicable", ["NA"]),
-        ("N/A", ["NA"]),
+        ("Not applicable", ["NOT_APPLICABLE"]),
+        ("N/A", ["NOT_APPLICABLE"]),
     ],
 )
 def test_bare_phase_cells(text, codes):
@@ -70,7 +70,7 @@ def plain_find_phases(text, bare=False):
     if bare:
         for m in phases._NA.finditer(text):
             if m.group(0) not in ("NA", "na"):
-                out.append(Mention("phase", "NA", m.start(), m.end(), m.group(0), "phases", 0.9))
+                out.append(Mention("phase", "NOT_APPLICABLE", m.start(), m.end(), m.group(0), "phases", 0.9))
     return out
 
 
@@ -128,7 +128,7 @@ def test_na_precheck(text, found):
     plain = plain_find_phases(text, bare=True)
     assert find_phases(text, bare=True) == plain
     assert find_bare_phases(text) == plain_find_bare_phases(text)
-    assert any(m.value == "NA" for m in plain) == found
+    assert any(m.value == "NOT_APPLICABLE" for m in plain) == found
 
 
 _FRAGMENTS = [

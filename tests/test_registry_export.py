@@ -115,7 +115,7 @@ def registry(tmp_path):
 # --------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("printed, codes", [
     ("Early Phase 1", ("EARLY_PHASE1",)), ("Phase 1", ("PHASE1",)), ("Phase 2", ("PHASE2",)),
-    ("Phase 3", ("PHASE3",)), ("Phase 4", ("PHASE4",)), ("Not Applicable", ("NA",)),
+    ("Phase 3", ("PHASE3",)), ("Phase 4", ("PHASE4",)), ("Not Applicable", ("NOT_APPLICABLE",)),
     ("Phase 1|Phase 2", ("PHASE1", "PHASE2")), ("Phase 2|Phase 3", ("PHASE2", "PHASE3")),
 ])
 def test_csv_phase_spellings(tmp_path, printed, codes):
@@ -125,7 +125,7 @@ def test_csv_phase_spellings(tmp_path, printed, codes):
 
 @pytest.mark.parametrize("printed, codes", [
     ("EARLY_PHASE1", ("EARLY_PHASE1",)), ("PHASE1", ("PHASE1",)), ("PHASE2", ("PHASE2",)), ("PHASE3", ("PHASE3",)),
-    ("PHASE4", ("PHASE4",)), ("NA", ("NA",)), ("N/A", ("NA",)), ("Phase 1/Phase 2", ("PHASE1", "PHASE2")),
+    ("PHASE4", ("PHASE4",)), ("NA", ("NOT_APPLICABLE",)), ("N/A", ("NOT_APPLICABLE",)), ("NOT_APPLICABLE", ("NOT_APPLICABLE",)), ("Phase 1/Phase 2", ("PHASE1", "PHASE2")),
     ("Phase II", ("PHASE2",)), ("Phase 7", ()), ("", ()),
 ])
 def test_phase_codes(printed, codes):
@@ -242,7 +242,7 @@ def test_json_phases_and_statuses_are_codes(tmp_path):
     rec = parse_export(json.dumps(study(phases=("EARLY_PHASE1",), status="ACTIVE_NOT_RECRUITING"))).records[0]
     assert rec.fields["phase"] == ("EARLY_PHASE1",) and rec.fields["status"] == "ACTIVE_NOT_RECRUITING"
     rec = parse_export(json.dumps(study(phases=("NA",), status="UNKNOWN"))).records[0]
-    assert rec.fields["phase"] == ("NA",) and rec.fields["status"] == "UNKNOWN"
+    assert rec.fields["phase"] == ("NOT_APPLICABLE",) and rec.fields["status"] == "UNKNOWN"
 
 
 def test_several_files_the_later_export_wins(tmp_path):
@@ -328,7 +328,15 @@ def test_registry_status(registry):
     ({"title": "Stromal Cells for Imaginary"}, []),  # truncated
     ({"title": "MSCs for imaginary lung disease"}, []),  # "MSCs" and "Stromal Cells": one product term
     ({"title": "Adipose Grafts in Chronic Wounds of the Foot"}, ["title"]),  # another study
-    ({"conditions": ["asthma"], "sponsors": ["Another Sponsor"]}, []),  # not compared
+    ({"conditions": ["asthma"]}, []),  # not compared
+    ({"sponsors": ["Another Sponsor"]}, ["sponsors"]),  # the record lists other sponsors
+    ({"sponsors": ["EXAMPLE BIOTECH, LTD"]}, []),  # case, punctuation and legal form
+    ({"sponsors": ["Example Biotech Limited", "example university"]}, []),
+    ({"sponsors": ["Example Biotech Inc."]}, []),
+    ({"sponsors": ["Example Biotech"]}, []),  # the name without its legal form
+    ({"sponsors": ["Example University", "Another Sponsor"]}, ["sponsors"]),  # one of them is not listed
+    ({"sponsors": ["Example"]}, []),  # one's words within the other's
+    ({"sponsors": ["Biotech University"]}, ["sponsors"]),  # words of both, in no one name
     ({"phase": ["PHASE3"], "status": "WITHDRAWN", "enrollment": 7}, ["enrollment", "phase", "status"]),
 ])
 def test_conflicts(registry, values, expected):

@@ -11,6 +11,8 @@ from typing import Callable
 
 import regex
 
+from pipeline.extract.conditions import MAX_WORDS as MAX_CONDITION_WORDS
+from pipeline.extract.conditions import clean_condition
 from pipeline.extract.doses import find_dose_counts, find_doses
 from pipeline.extract.fields import find_acronyms, find_bare_counts, find_enrollment, find_start_dates, find_status
 from pipeline.extract.phases import find_bare_phases, find_phases
@@ -114,6 +116,18 @@ def _vocab(field: str) -> Callable:
     return read
 
 
+def _conditions(text: str, extra) -> list[Mention]:
+    """A condition cell: its vocabulary terms, else its printed text (cleaned, lower case)."""
+    found = matcher("conditions").find(text, (extra or {}).get("conditions"))
+    if found:
+        return found
+    value = clean_condition(text)
+    if not regex.search(r"\p{L}{3}", value) or len(value.split()) > MAX_CONDITION_WORDS:
+        return []
+    s = len(text) - len(text.lstrip())
+    return [Mention("conditions", value, s, len(text.rstrip()), text[s:len(text.rstrip())], "table_condition", 0.7)]
+
+
 def _dose(text: str, extra) -> list[Mention]:
     """A dose cell; under a Dose header a scaled number with no unit (`100 × 106`, `300/900million`)
     counts cells."""
@@ -137,7 +151,7 @@ CELL_READERS: dict[str, Callable] = {
     "donor": _vocab("donor"),
     "product": _vocab("product"),
     "route": _vocab("route"),
-    "conditions": _vocab("conditions"),
+    "conditions": _conditions,
 }
 
 

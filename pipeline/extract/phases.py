@@ -92,7 +92,7 @@ def find_phases(text: str, bare: bool = False) -> list[Mention]:
         for m in _NA.finditer(text):
             if m.group(0) == "NA" or m.group(0) == "na":
                 continue
-            out.append(Mention("phase", "NA", m.start(), m.end(), m.group(0), "phases", 0.9))
+            out.append(Mention("phase", "NOT_APPLICABLE", m.start(), m.end(), m.group(0), "phases", 0.9))
     return out
 
 

@@ -158,6 +158,7 @@ def read_pdf(path: str | Path, paper_id: str, sha256: str = "") -> Document:
             raise PdfError("pdf-no-pages", "the PDF has no pages")
         buffer = (ctypes.c_ushort * TEXT_BUFFER_UNITS)()
         laid_out = [_read_page(pdf, i, buffer) for i in range(n_pages)]
+        metadata = _metadata(pdf)
     finally:
         pdf.close()
     if not any(page.lines for page in laid_out):
@@ -167,7 +168,7 @@ def read_pdf(path: str | Path, paper_id: str, sha256: str = "") -> Document:
     for page, layout in zip(pages, laid_out):
         warnings.extend(_page_warnings(page, layout))
     return Document(paper_id=paper_id, path=str(path), kind="pdf", pages=pages, sha256=sha256,
-                    read_with=READ_WITH, warnings=tuple(warnings))
+                    read_with=READ_WITH, warnings=tuple(warnings), metadata=metadata)
 
 
 def _page_warnings(page: Page, layout: "_PageLayout") -> list[str]:
@@ -206,6 +207,15 @@ def _check_file(path: Path) -> tuple[str, ...]:
                            "the file ends before the PDF trailer (truncated download?): re-download it")
         return ("the file does not end with %%EOF: it may be truncated",)
     return ()
+
+
+def _metadata(pdf: pdfium.PdfDocument) -> tuple[tuple[str, str], ...]:
+    """The document information dictionary's non-empty text entries (Title, Subject, ...)."""
+    try:
+        info = pdf.get_metadata_dict(skip_empty=True)
+    except Exception:  # a damaged information dictionary costs the paper nothing else
+        return ()
+    return tuple((k, " ".join(str(v).split())) for k, v in sorted(info.items()) if str(v).strip())
 
 
 def _open(path: Path) -> pdfium.PdfDocument:

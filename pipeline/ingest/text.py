@@ -27,7 +27,7 @@ from pipeline.models import Document, Page
 SUPPORTED_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".pdf": "pdf"}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MAX_LINE = 200_000
-IGNORED_NAMES = {"corrections.csv", "README", ".gitkeep"}
+IGNORED_NAMES = {"corrections.csv", ".gitkeep"}
 OUTPUT_MARKERS = ("run.json", "datapackage.json")  # a folder holding both is a run's output
 SAMPLE = 65536  # bytes looked at to tell text from binary
 MAX_NUL_SHARE = 0.05  # more NUL bytes than this share (and not UTF-16): binary
@@ -95,22 +95,80 @@ def paper_ids(paths: list[Path], corpus: Path) -> list[str]:
     return out
 
 
-def discover(corpus: Path) -> list[Path]:
-    """Every entry of the corpus folder (recursively) that looks like a paper, sorted.
+IGNORE_FILE = ".msc-trials-ignore"  # in the corpus folder: one glob a line, `#` comments
+# files that come with a folder of papers and are not papers: README.md, LICENSE.txt, CHANGELOG, ...
+NOT_A_PAPER = re.compile(
+    r"(?:readme|read[\s_-]?me|licen[cs]e|copying|changelog|changes|history|news|authors|contributors|"
+    r"contributing|notice|code[_-]of[_-]conduct|security|citation|todo)(?:\.\w+)*", re.I)  # the word, then extensions
 
-    Unsupported files are returned too (they get an error row), and so are directories named
-    like a paper, subfolders that cannot be listed, broken and looping symlinks, and pipes (each
-    gets its own error row). Hidden
-    files and folders, the corrections file, data files (.csv, .json, .yaml) and a previous run's
-    output folder inside the corpus are skipped. Symlinked folders are followed once: a link back
-    up the tree is not walked again.
+
+def read_ignore_file(corpus: Path) -> list[str]:
+    """The glob patterns of the corpus folder's ignore file (none when it has none)."""
+    try:
+        lines = (Path(corpus) / IGNORE_FILE).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def excluded_by(rel: str, is_dir: bool, patterns) -> str | None:
+    """The first pattern that excludes the corpus-relative path `rel` (posix): a pattern with a
+    `/` is matched against the whole path, one without against each part of it (a file's name,
+    or a folder's name at any depth); a pattern ending in `/` matches folders only."""
+    import fnmatch
+
+    for pattern in patterns:
+        folder_only = pattern.endswith("/")
+        pat = pattern.rstrip("/").lstrip("/")
+        if not pat or (folder_only and not is_dir):
+            continue
+        if "/" in pat:
+            if fnmatch.fnmatchcase(rel, pat):
+                return pattern
+        elif fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pat):
+            return pattern
+    return None
+
+
+def discover(corpus: Path, exclude=()) -> list[Path]:
+    """The corpus's entries that are read as papers (see `find_papers`)."""
+    return find_papers(corpus, exclude)[0]
+
+
+def find_papers(corpus: Path, exclude=()) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Every entry of the corpus folder (recursively) that looks like a paper, sorted, and the
+    entries skipped as not papers, each with its papers.csv message.
+
+    Unsupported files are returned as papers too (they get an error row), and so are directories
+    named like a paper, subfolders that cannot be listed, broken and looping symlinks, and pipes
+    (each gets its own error row). Skipped, with a row saying why: hidden files and folders (a
+    name starting with `.`), files named like a folder's own files (README, LICENSE, CHANGELOG,
+    ... with any extension) and what matches an `exclude` glob or a line of the corpus's ignore
+    file. Skipped without a row: the corrections file, the ignore file, data files (.csv,
+    .json, .yaml) and a previous run's output folder inside the corpus. Symlinked folders are
+    followed once: a link back up the tree is not walked again.
     """
     out: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     seen_dirs = set()
+    from_file = read_ignore_file(corpus)
+    patterns = [*exclude, *from_file]
+    origin = {**{p: IGNORE_FILE for p in from_file}, **{p: "--exclude" for p in exclude}}
 
     def unreadable(err: OSError) -> None:  # a subfolder that cannot be listed gets a row (E106)
         if err.filename and os.path.abspath(err.filename) != os.path.abspath(corpus):
             out.append(Path(err.filename))
+
+    def skip_reason(path: Path, is_dir: bool) -> str | None:
+        rel = path.relative_to(corpus).as_posix()
+        pattern = excluded_by(rel, is_dir, patterns)
+        if pattern is not None:
+            return message("S142", pattern=pattern, source=origin[pattern])
+        if path.name.startswith("."):
+            return message("S141", what="folder" if is_dir else "file")
+        if not is_dir and NOT_A_PAPER.fullmatch(path.name):
+            return message("S140", name=printable(path.name))
+        return None
 
     for root, dirs, files in os.walk(corpus, followlinks=True, onerror=unreadable):
         real = os.path.realpath(root)
@@ -120,18 +178,27 @@ def discover(corpus: Path) -> list[Path]:
         seen_dirs.add(real)
         kept = []
         for d in sorted(dirs):
-            if d.startswith(".") or _is_output_folder(Path(root) / d):
+            p = Path(root) / d
+            if _is_output_folder(p):
+                continue
+            reason = skip_reason(p, True)
+            if reason:
+                skipped.append((p, reason))
                 continue
             kept.append(d)
-            p = Path(root) / d
             if p.suffix.lower() in SUPPORTED_SUFFIXES:  # a directory named like a paper
                 out.append(p)
         dirs[:] = kept
         for name in sorted(files):
-            if name.startswith(".") or name in IGNORED_NAMES or name.endswith((".csv", ".json", ".yaml", ".yml")):
+            if name in IGNORED_NAMES or name == IGNORE_FILE or name.endswith((".csv", ".json", ".yaml", ".yml")):
                 continue
-            out.append(Path(root) / name)
-    return sorted(out, key=lambda p: str(p))
+            p = Path(root) / name
+            reason = skip_reason(p, False)
+            if reason:
+                skipped.append((p, reason))
+            else:
+                out.append(p)
+    return sorted(out, key=lambda p: str(p)), sorted(skipped, key=lambda s: str(s[0]))
 
 
 def _is_output_folder(folder: Path) -> bool:

@@ -8,6 +8,7 @@ import regex
 
 from pipeline.extract.cells import header_unit, read_cell
 from pipeline.extract.citations import find_bracket_citations, publication_id
+from pipeline.extract.conditions import condition_cell
 from pipeline.extract.doses import combine_doses, find_dose_counts, find_doses
 from pipeline.extract.fields import (
     find_acronyms, find_bare_counts, find_enrollment, find_funders, find_start_dates, find_status,
@@ -376,6 +377,8 @@ class PaperLinker:
             ms += [m.shifted(ts) for m in find_acronyms(text[ts:te], in_title=True)]
         if "sponsor" in cols:
             ms += self._sponsors(g, rest, phases, title_span)
+        if "condition" in cols and not any(m.field == "conditions" for m in ms):  # printed, not in the vocabulary
+            ms += _shifted(condition_cell(masked, _shifted(ms, -g.start)), g.start)  # (anchors are masked)
         return ms
 
     def _title_span(self, g: Segment, anchors, cols) -> tuple[int, int] | None:

@@ -23,12 +23,16 @@ something:
   abbreviate, re-case, drop hyphens and quote a registry title that has since been edited, so
   wording differences are not conflicts; a title about another study points at a wrong id.
 
-`conditions` and `sponsors` are not compared. Registry conditions are free text chosen by the
-sponsor, often MeSH-like and several per trial ("Stem Cell Transplantation|Ventricular Dysfunction,
-Left" for a heart-failure trial), while a paper names the disease area: disjoint labels are the
-rule, not a disagreement. Sponsors are printed in many forms (a sponsor-investigator's name, a
-collaborator, an abbreviation). Both are filled from the registry when the papers give none, and
-`registry_values` returns them for the report to show beside the papers' values.
+* `sponsors`: each sponsor the papers name must be one of the record's sponsors and collaborators,
+  compared by `sponsor_key` (case, accents, punctuation and legal forms such as "Inc.", "Ltd.",
+  "GmbH" ignored; one name containing the other's words, "Mesoblast" and "Mesoblast Limited",
+  agrees). A sponsor the record does not list conflicts.
+
+`conditions` are not compared. Registry conditions are free text chosen by the sponsor, often
+MeSH-like and several per trial ("Stem Cell Transplantation|Ventricular Dysfunction, Left" for a
+heart-failure trial), while a paper names the disease area: disjoint labels are the rule, not a
+disagreement. They are filled from the registry when the papers give none, and `registry_values`
+returns them for the report to show beside the papers' values.
 
 All functions are pure: they return new rows and evidence, and never change their arguments.
 """
@@ -49,7 +53,7 @@ CONFIDENCE = 1.0  # the registry's own record of itself; it only fills columns t
 # Columns a record may fill when the papers are silent, and the columns compared.
 FILL_FIELDS = ("title", "conditions", "phase", "status", "enrollment", "start_date", "sponsors")
 LIST_FILL_FIELDS = ("conditions", "phase", "sponsors")
-COMPARED_FIELDS = ("title", "phase", "status", "start_date", "enrollment")
+COMPARED_FIELDS = ("title", "phase", "status", "start_date", "enrollment", "sponsors")
 FOUND, NOT_IN_EXPORT = "found", "not_in_export"
 
 # Title comparison: the Dice coefficient of the two titles' words at which they name the same study,
@@ -158,7 +162,32 @@ def _differs(column: str, paper: Any, rec: RegistryRecord) -> bool:
             return True
     if column == "title":
         return not same_title(str(paper), rec.titles or (reg,))
+    if column == "sponsors":
+        listed = [sponsor_key(r) for r in reg]
+        return any(not any(_same_sponsor(sponsor_key(p), r) for r in listed) for p in _as_list(paper))
     return False
+
+
+_LEGAL_FORMS = frozenset(
+    "inc incorporated ltd limited llc plc corp corporation co company gmbh ag sa sas srl spa bv nv pty kk "
+    "oy ab as".split())
+
+
+def sponsor_key(name: str) -> tuple[str, ...]:
+    """A sponsor's name as compared: its words, NFKD without accents, case-folded, punctuation
+    dropped ("Co., Ltd." and "Co Ltd" alike) and legal forms left out."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("&", " and ")
+    words = re.findall(r"[^\W_]+", re.sub(r"(?<=\w)[.'’](?=\w)", "", text))
+    return tuple(w for w in words if w not in _LEGAL_FORMS)
+
+
+def _same_sponsor(a: tuple, b: tuple) -> bool:
+    if not a or not b:
+        return not a and not b
+    short, long = sorted((a, b), key=len)
+    n = len(short)
+    return any(long[i:i + n] == short for i in range(len(long) - n + 1))
 
 
 def conflicts(row: dict, rec: RegistryRecord) -> list[str]:

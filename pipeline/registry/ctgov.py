@@ -169,7 +169,7 @@ class Registry:
 # --------------------------------------------------------------------------------------------------
 def phase_codes(printed: str) -> tuple[str, ...]:
     """One printed phase value -> phase codes: "Phase 2" -> ("PHASE2",), "EARLY_PHASE1" ->
-    ("EARLY_PHASE1",), "Phase 1/Phase 2" -> ("PHASE1", "PHASE2"), "Not Applicable" -> ("NA",).
+    ("EARLY_PHASE1",), "Phase 1/Phase 2" -> ("PHASE1", "PHASE2"), "Not Applicable" and "NA" -> ("NOT_APPLICABLE",).
     Empty tuple when a part has no code."""
     v = vocabularies.load("registry_phase")
     text = printed.strip().replace("_", " ")

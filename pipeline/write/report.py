@@ -79,6 +79,7 @@ CHARTS = (
     ("route", "Route of administration", 12),
     ("registry", "Registry", 12),
 )
+CHART_NOUNS = {"phase": "phases (Phase 1/2)", "cell_source": "cell sources", "route": "routes"}
 # fields the table can be filtered by value
 FILTER_FIELDS = (
     "registry", "phase", "status", "cell_source", "donor", "product", "route", "dose_unit", "conditions",
@@ -329,7 +330,7 @@ def _count_values(trials: Sequence[Mapping], field: str) -> tuple[Counter, int]:
 
 def bar_chart(title: str, counts: Mapping[str, int], *, field: str = "", empty: int = 0, limit: int = 12,
               order: Sequence[str] = (), labels: Optional[Mapping[str, str]] = None,
-              tooltips: Optional[Mapping[str, str]] = None, chart_id: str = "") -> str:
+              tooltips: Optional[Mapping[str, str]] = None, chart_id: str = "", note: str = "") -> str:
     """A horizontal bar chart as an inline `<figure>` with SVG. Bars are sorted by `order` when
     given, else by count; beyond `limit` bars the rest are summed into "other"; `empty` trials
     (no value) get a pale bar. Bars carry data-field/data-value so the page can filter on click."""
@@ -368,6 +369,7 @@ def bar_chart(title: str, counts: Mapping[str, int], *, field: str = "", empty: 
         )
     return (
         f'<figure class="chart" id="{cid}"><figcaption>{_e(title)}</figcaption>'
+        + (f'<p class="muted small chart-note">{_e(note)}</p>' if note else "") +
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{_e(title)}: {_e(summary)}">{"".join(parts)}</svg></figure>'
     )
@@ -524,6 +526,7 @@ def _report_data(trials, evidence, rejected, registry, meta, links) -> dict:
         "csvColumns": list(CORRECTION_COLUMNS),
         "phases": list(PHASES),
         "registryLabels": {code: link.label for code, link in links.items()},
+        "codeLabels": _code_labels(),
         "papers": papers.items,
         "snippets": snippets.items,
         "extractors": extractors.items,
@@ -597,6 +600,18 @@ def _stat(value, label: str, cls: str = "") -> str:
     return f'<div class="stat {cls}"><span class="value">{_e(value)}</span><span class="label">{_e(label)}</span></div>'
 
 
+def _code_labels() -> dict[str, dict[str, str]]:
+    """field -> {code: label} for the codes whose label says more than the code."""
+    from pipeline.codes import CODED_FIELDS, labels
+
+    out = {}
+    for field in CODED_FIELDS:
+        named = {c: lb for c, lb in labels(field).items() if lb != c}
+        if named:
+            out[field] = named
+    return out
+
+
 def _overview_html(trials, evidence, papers, rejected, problems, n_evidence: int, untied: Mapping[str, int]) -> str:
     n_papers = len(papers)
     by_status = Counter(str(p.get("status") or "") for p in papers)
@@ -607,8 +622,11 @@ def _overview_html(trials, evidence, papers, rejected, problems, n_evidence: int
     n_reviewed = sum(bool(_as_list(t.get("reviewed"))) for t in trials)
     n_untied = sum(untied.values())
     stats = [
-        _stat(n_papers, f"papers read ({by_status.get('ok', 0)} ok, {by_status.get('warning', 0)} with warnings, "
-                        f"{by_status.get('error', 0)} failed)", "bad" if failed else ""),
+        _stat(n_papers - by_status.get("skipped", 0),
+              f"papers read ({by_status.get('ok', 0)} ok, {by_status.get('warning', 0)} with warnings, "
+              f"{by_status.get('error', 0)} failed" + (f"; {by_status['skipped']} files skipped as not papers"
+                                                       if by_status.get("skipped") else "") + ")",
+              "bad" if failed else ""),
         _stat(len(trials), f"trial{_s(len(trials))} found"),
         _stat(n_conf, f"trial{_s(n_conf)} with conflicting values ({n_conf_fields} field{_s(n_conf_fields)})",
               "warn" if n_conf else ""),
@@ -628,13 +646,16 @@ def _overview_html(trials, evidence, papers, rejected, problems, n_evidence: int
         items = "".join(f"<li><strong>{_e(p.get('paper_id'))}</strong>: {_e(p.get('message'))}</li>" for p in failed)
         fails = (f'<div class="failures" role="alert"><h3>{len(failed)} paper{"s" if len(failed) != 1 else ""} '
                  f'could not be read</h3><ul>{items}</ul></div>')
-    links = registry_links()
     charts = []
     for field, title, limit in CHARTS:
         counts, empty = _count_values(trials, field)
         order = PHASES if field == "phase" else ()
-        tooltips = {c: f"{c}: {links[c].label}" for c in counts if c in links} if field == "registry" else None
-        charts.append(bar_chart(title, counts, field=field, empty=empty, limit=limit, order=order, tooltips=tooltips))
+        names = _code_labels().get(field, {})
+        tooltips = {c: f"{names[c]} (code {c})" for c in counts if c in names}
+        note = (f"A trial with several {CHART_NOUNS[field]} counts in each of its bars, so the bars add up "
+                f"to more than the trials." if field in LIST_FIELDS else "")
+        charts.append(bar_chart(title, counts, field=field, empty=empty, limit=limit, order=order, labels=names,
+                                tooltips=tooltips, note=note))
     charts.append(dose_histogram(trials, "cells"))
     charts.append(dose_histogram(trials, "cells/kg"))
     other_units = Counter(t.get("dose_unit") for t in trials
@@ -654,7 +675,7 @@ def _overview_html(trials, evidence, papers, rejected, problems, n_evidence: int
 
 def _status_badge(status) -> str:
     s = str(status or "")
-    cls = {"ok": "ok", "warning": "warn", "error": "bad"}.get(s, "")
+    cls = {"ok": "ok", "warning": "warn", "error": "bad", "skipped": "muted"}.get(s, "")
     return f'<span class="badge {cls}">{_e(s or "?")}</span>'
 
 
@@ -668,8 +689,14 @@ def _papers_html(papers: Sequence[Mapping], untied: Mapping[str, int]) -> str:
             notes = [msg] + [w for w in warnings if w not in msg]
         note_html = "<ul class=\"plain\">" + "".join(f"<li>{_e(w)}</li>" for w in notes) + "</ul>" if notes else ""
         pid = str(p.get("paper_id") or "")
+        title = str(p.get("title") or "")
+        doi = str(p.get("doi") or "")
+        doi_html = (f'<a class="mono" href="https://doi.org/{_e(urllib.parse.quote(doi, safe="/:;()._-"))}" target="_blank" '
+                    f'rel="noopener noreferrer">{_e(doi)}</a>') if doi else ""
         rows.append(
-            f'<tr data-paper-id="{_e(pid)}"><th scope="row" class="mono">{_e(pid)}</th>'
+            f'<tr data-paper-id="{_e(pid)}"><th scope="row"><span class="mono">{_e(pid)}</span>'
+            + (f'<div class="paper-title">{_e(title)}</div>' if title else "") + "</th>"
+            f'<td class="num">{_e(p.get("year"))}</td><td>{doi_html}</td>'
             f'<td>{_status_badge(p.get("status"))}</td><td>{_e(p.get("kind"))}</td>'
             f'<td>{_e(p.get("read_with"))}</td><td class="num">{_e(p.get("pages"))}</td>'
             f'<td class="num">{_e(p.get("chars"))}</td><td class="num">{_e(p.get("n_trials"))}</td>'
@@ -679,7 +706,8 @@ def _papers_html(papers: Sequence[Mapping], untied: Mapping[str, int]) -> str:
     return (
         '<section id="papers" aria-labelledby="papers-h"><h2 id="papers-h">Papers</h2>'
         '<div class="scroll"><table class="papers"><thead><tr>'
-        '<th scope="col">paper</th><th scope="col">status</th><th scope="col">kind</th><th scope="col">read with</th>'
+        '<th scope="col">paper (title as it states it)</th><th scope="col" class="num">year</th>'
+        '<th scope="col">DOI</th><th scope="col">status</th><th scope="col">kind</th><th scope="col">read with</th>'
         '<th scope="col" class="num">pages</th><th scope="col" class="num">characters</th>'
         '<th scope="col" class="num">trials</th><th scope="col" class="num">values</th>'
         '<th scope="col" class="num" title="values not tied to one trial">untied</th>'

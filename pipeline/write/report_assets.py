@@ -110,6 +110,9 @@ ul.marks{margin:8px 0 0;padding-left:18px;font-size:.88rem}ul.marks li{margin:3p
 ul.marks input{width:16em;margin:0 6px}
 ul.plain{margin:0;padding-left:16px}
 table.papers td,table.papers th{font-size:.88rem}
+table.papers .paper-title{font-weight:400;max-width:36em;white-space:normal}
+span.code{border-bottom:1px dotted currentColor;cursor:help}
+.chart-note{margin:.1rem 0 .3rem}
 @media print{header nav,.toolbar,.review-bar,.setform,button{display:none}}
 """
 
@@ -159,6 +162,13 @@ function tableValues(t, f) {
   return vals(t, f).map(String);
 }
 const label = f => f.replace(/_/g, ' ');
+// a code's label from the vocabularies ("PHASE1" -> "Phase 1"); the code itself is shown on hover
+const labelOf = (f, v) => (D.codeLabels[f] || {})[v];
+const codeText = (f, v) => labelOf(f, v) || String(v);
+function codeSpan(f, v) {
+  const l = labelOf(f, v);
+  return l ? el('span', {class: 'code', title: `${l} (code ${v})`, 'data-code': v}, l) : breakable(v);
+}
 // a code or id with break opportunities after '_', '/', '|' and ',' (text nodes and <wbr> only)
 function breakable(s) {
   const out = [];
@@ -244,7 +254,11 @@ function download() {
 
 // ---------------------------------------------------------------- the table
 const conflictScore = t => 10 * vals(t, 'conflicts').length + 10 * vals(t, 'registry_conflicts').length + t._n_rejected;
-const listCell = f => t => { const v = vals(t, f); return v.length ? breakable(v.join(', ')) : none(); };
+const listCell = f => t => {
+  const v = vals(t, f), out = [];
+  v.forEach((x, i) => { if (i) out.push(', '); out.push(...[codeSpan(f, x)].flat()); });
+  return out.length ? out : none();
+};
 const COLS = [
   {key: 'trial_id', label: 'Trial', cls: 'id', width: '10.2em', sort: t => t.trial_id, cell: t => {
     const link = t._url ? el('a', {href: t._url, target: '_blank', rel: 'noopener noreferrer',
@@ -280,7 +294,8 @@ const EMPTY = '\u0000';
 for (const t of trials) {
   t._hay = [t.trial_id, vals(t, 'other_ids'), t.title, t.acronym, vals(t, 'conditions'), vals(t, 'sponsors'),
     vals(t, 'phase'), t.status, vals(t, 'cell_source'), vals(t, 'donor'), vals(t, 'product'), vals(t, 'route'),
-    t.dose_text, vals(t, 'sources'), vals(t, 'conflicts')].flat().filter(x => x !== null && x !== undefined).join(' \u0001 ').toLowerCase();
+    t.dose_text, vals(t, 'sources'), vals(t, 'conflicts'),
+    ['phase', 'status', 'cell_source', 'donor', 'product', 'route'].flatMap(f => vals(t, f).map(v => labelOf(f, v)))].flat().filter(x => x !== null && x !== undefined).join(' \u0001 ').toLowerCase();
 }
 function matches(t) {
   if (state.conflicts && !(vals(t, 'conflicts').length || vals(t, 'registry_conflicts').length)) return false;
@@ -431,7 +446,7 @@ function fieldBlock(t, field, evs, rejected) {
     const reg = D.registry[t.trial_id] || {};
     let rv = reg[field];
     if (rv === undefined && field === 'dose') rv = [reg.dose_low, reg.dose_high, reg.dose_unit].filter(x => x !== undefined && x !== null).join(' ');
-    const show = v => (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) ? '(none)' : (Array.isArray(v) ? v.join(', ') : String(v));
+    const show = v => (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) ? '(none)' : (Array.isArray(v) ? v : [v]).map(x => codeText(field, x)).join(', ');
     box.append(el('dl', {class: 'regcmp'}, el('dt', null, 'Papers'), el('dd', null, show(inTable)),
       el('dt', null, 'Registry'), el('dd', null, show(rv))));
   }
@@ -439,7 +454,7 @@ function fieldBlock(t, field, evs, rejected) {
     const list = groups.get(v);
     const papers = new Set(list.map(e => e[3])).size;
     const row = el('div', {class: 'value-row'},
-      el('span', {class: 'value' + (inTable.includes(v) ? '' : ' out')}, v === '' ? '(empty)' : v),
+      el('span', {class: 'value' + (inTable.includes(v) ? '' : ' out'), title: labelOf(field, v) ? `code ${v}` : null}, v === '' ? '(empty)' : codeText(field, v)),
       inTable.includes(v) ? null : el('span', {class: 'badge', title: 'a source gives this value; the table keeps another'}, 'not in table'),
       el('span', {class: 'muted small'}, list.length ? `${list.length} mention${list.length > 1 ? 's' : ''}, ${papers} paper${papers > 1 ? 's' : ''}` : 'no evidence row'));
     if (field !== 'trial_id') row.append(markButton(t, field, 'accept', v), markButton(t, field, 'reject', v));
@@ -547,7 +562,7 @@ function fillValues() {
   let items = [...c.entries()];
   if (state.field === 'phase') items.sort((a, b) => D.phases.indexOf(a[0]) - D.phases.indexOf(b[0]));
   else items.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  for (const [v, n] of items) sel.append(el('option', {value: v}, `${v} (${n})`));
+  for (const [v, n] of items) sel.append(el('option', {value: v, title: v}, `${codeText(state.field, v)} (${n})`));
   if (empty) sel.append(el('option', {value: EMPTY}, `(no value) (${empty})`));
   sel.value = state.value;
 }

@@ -116,6 +116,15 @@ def render_csv(table: pa.Table) -> bytes:
     return data.to_pybytes()[start:end]
 
 
+def _nulls_for_empty(table: pa.Table) -> pa.Table:
+    """Empty strings (a value tied to no trial, a missing snippet) as nulls, as every other
+    missing value in Parquet; the CSV prints both as an empty cell."""
+    for i, column in enumerate(table.columns):
+        if pa.types.is_string(column.type):
+            table = table.set_column(i, table.field(i), pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column))
+    return table
+
+
 class EvidenceSink:
     """evidence.csv and evidence.parquet, appended paper by paper, staged on close."""
 
@@ -134,6 +143,11 @@ class EvidenceSink:
         self._buffered = 0
         self.rows = 0
 
+    @property
+    def parquet_file(self) -> str:
+        """The evidence Parquet's temporary file (complete after `close`, until the commit)."""
+        return self._pq_tmp
+
     def write_table(self, table: pa.Table, csv_rows: bytes | None = None) -> None:
         """Rows of an evidence table (`pipeline.cache.evidence_table`), in order; `csv_rows`, when
         given, is the same rows already rendered by `render_csv`, in UTF-8 (a stored paper's)."""
@@ -149,7 +163,7 @@ class EvidenceSink:
     def _flush(self) -> None:
         if not self._buffer:
             return
-        self._pq.write_table(pa.concat_tables(self._buffer).cast(self.schema))
+        self._pq.write_table(_nulls_for_empty(pa.concat_tables(self._buffer)).cast(self.schema))
         self._buffer, self._buffered = [], 0
 
     def close(self) -> None:

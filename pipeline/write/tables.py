@@ -19,13 +19,24 @@ if TYPE_CHECKING:
 
 
 def arrow_schema(columns) -> pa.Schema:
-    """The Arrow schema of declared columns (`pipeline.schema`); list columns are joined strings.
-    (pyarrow is imported here, not with the module: atomic writes and file names are needed
-    before a run's workers start, pyarrow only after.)"""
+    """The Arrow schema of declared columns (`pipeline.schema`): list columns are lists of strings,
+    integers int64 (null when missing) with pandas metadata saying `Int64`, so that pandas reads
+    them as integers, not floats. (pyarrow is imported here, not with the module: atomic writes and
+    file names are needed before a run's workers start, pyarrow only after.)"""
+    import json
+
     import pyarrow as pa
 
     types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
-    return pa.schema([(c[0], types[c[1]]) for c in columns])
+    pandas_types = {"string": ("unicode", "object"), "integer": ("int64", "Int64"), "number": ("float64", "float64")}
+    fields, described = [], []
+    for name, ftype, is_list, *_ in columns:
+        fields.append(pa.field(name, pa.list_(pa.string()) if is_list else types[ftype]))
+        pandas_type, numpy_type = ("list[unicode]", "object") if is_list else pandas_types[ftype]
+        described.append({"name": name, "field_name": name, "pandas_type": pandas_type,
+                          "numpy_type": numpy_type, "metadata": None})
+    pandas_meta = {"index_columns": [], "column_indexes": [], "columns": described, "creator": {"library": "pyarrow"}}
+    return pa.schema(fields, metadata={b"pandas": json.dumps(pandas_meta).encode()})
 
 
 _UMASK = os.umask(0)
@@ -73,8 +84,9 @@ def _cell(value, is_list: bool):
 
 
 def _typed(value, ftype: str, is_list: bool):
+    """A cell as Parquet holds it: lists as sorted lists of strings, None for what is missing."""
     if is_list:
-        return LIST_SEP.join(sorted(str(v) for v in value)) if value else None
+        return sorted(str(v) for v in value) if value else None
     if value is None or value == "":
         return None
     if ftype == "integer":
@@ -84,40 +96,71 @@ def _typed(value, ftype: str, is_list: bool):
     return str(value)
 
 
-def _schema(columns, primary_key=None) -> dict:
-    fields = []
-    for name, ftype, is_list, desc, enum in columns:
-        f = {"name": name, "type": ftype, "description": desc}
-        if is_list:
-            f["description"] += f" (list, joined with '{LIST_SEP}', sorted)"
-        if enum and not is_list:
-            f["constraints"] = {"enum": list(enum)}
-        fields.append(f)
-    schema = {"fields": fields, "missingValues": [""]}
-    if primary_key:
-        schema["primaryKey"] = primary_key
-    return schema
+def _field(column) -> dict:
+    from pipeline.codes import allowed
+
+    name, ftype, is_list, desc, _ = column
+    f = {"name": name, "type": ftype, "description": desc}
+    codes = allowed(column)
+    if is_list:
+        f.update(type="list", delimiter=LIST_SEP, itemType=ftype)
+        f["description"] += f" (a list: items joined with '{LIST_SEP}', sorted)"
+        if codes:  # Table Schema has no enum for list items: the allowed items, for tools to check
+            f["itemEnum"] = list(codes)
+            f["description"] += "; every item is one of itemEnum (labels in the codes resource)"
+    elif codes:
+        f["constraints"] = {"enum": list(codes)}
+    return f
 
 
-def datapackage(version: str) -> dict:
-    def res(name, columns, pk=None, description=""):
-        return {
+def _resources() -> dict:
+    """resource -> (columns, primary key, foreign keys, description); its file is `<name>.csv`."""
+    from pipeline.schema import CODE_COLUMNS
+
+    return {
+        "trials": (TRIAL_COLUMNS, ["trial_id"], [],
+                   "One row per deduplicated trial (also trials.parquet, and a sheet of trials.xlsx)"),
+        "evidence": (EVIDENCE_COLUMNS, None, [
+            {"fields": ["trial_id"], "reference": {"resource": "trials", "fields": ["trial_id"]}},
+            {"fields": ["paper_id"], "reference": {"resource": "papers", "fields": ["paper_id"]}},
+        ], "One row per extracted value, with its provenance (also evidence.parquet); trial_id is empty "
+           "for a value the text ties to no one trial"),
+        "papers": (PAPER_COLUMNS, ["paper_id"], [],
+                   "One row per input file: papers, files skipped as not papers, and the registry exports "
+                   "and corrections file that gave evidence (also papers.parquet)"),
+        "codes": (CODE_COLUMNS, ["field", "code"], [],
+                  "Every code of a coded trials column, with its label and ontology id, from the "
+                  "vocabularies in pipeline/vocab/ (join on field and code; also codes.parquet)"),
+    }
+
+
+def datapackage(version: str, sources=()) -> dict:
+    """datapackage.json: the CSV tables with their schemas, keys and codes. `sources` names the
+    papers read ({"title", "path"}): values and snippets are taken from them, under their own
+    licences, so the package claims no licence."""
+    resources = []
+    for name, (columns, pk, fks, description) in _resources().items():
+        schema = {"fields": [_field(c) for c in columns], "missingValues": [""]}
+        if pk:
+            schema["primaryKey"] = pk
+        if fks:
+            schema["foreignKeys"] = fks
+        resources.append({
             "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8", "description": description,
-            "schema": _schema(columns, pk),
-        }
-
+            "mediatype": "text/csv", "encoding": "utf-8", "description": description, "schema": schema,
+        })
     return {
         "profile": "tabular-data-package",
         "name": "msc-clinical-trials",
         "title": "Clinical trials of mesenchymal stem/stromal cell therapy, extracted from review papers",
+        "description": "Values, titles and snippets are taken from the papers listed in `sources`, which "
+                       "keep their own licences and copyright: this package grants no licence for them. "
+                       "Beside this file: <table>.parquet for each table (typed: list columns are lists "
+                       "of strings, missing values null), trials.xlsx (the tables as a workbook), "
+                       "report.html, run.json and texts/<paper>.txt.",
         "version": version,
-        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "resources": [
-            res("trials", TRIAL_COLUMNS, "trial_id", "One row per deduplicated trial"),
-            res("evidence", EVIDENCE_COLUMNS, None, "One row per extracted value, with its provenance"),
-            res("papers", PAPER_COLUMNS, "paper_id", "One row per input paper"),
-        ],
+        "sources": list(sources),
+        "resources": resources,
     }
 
 

@@ -604,3 +604,19 @@ def test_setup_installs_with_apt_and_updates_once_on_failure(monkeypatch, tmp_pa
     (tmp_path / "chromium").unlink()
     monkeypatch.setattr(browser_setup, "_apt", lambda *a: subprocess.CompletedProcess(a, 100, "", "E: no network"))
     assert "failed (exit 100): E: no network" in browser_setup.ensure_chromium()
+
+
+@pytest.mark.browser
+def test_the_report_says_which_scope_tied_a_value(browser, tmp_path):
+    t = trial("NCT04288102", registry="ctgov", route=["intravenous"], phase=["PHASE2"], sources=["p1"])
+    ev = [evidence("NCT04288102", "route", "intravenous", "intravenously", "Cells were given intravenously.",
+                   start=16, extractor="vocabulary@document", confidence=0.6),
+          evidence("NCT04288102", "phase", "PHASE2", "phase 2", "A phase 2 trial (NCT04288102).", start=2,
+                   extractor="phases")]
+    path = write_report(tmp_path, [t], ev, [paper("p1")], meta={"run_time": str(tmp_path)})
+    open_page(browser, path)
+    detail = _expand(browser, "NCT04288102")
+    metas = js(browser, """return Object.fromEntries([...document.querySelectorAll(arguments[0] + ' .field')]
+        .map(f => [f.dataset.field, [...f.querySelectorAll('.evmeta')].map(m => m.textContent).join(' ')]));""", detail)
+    assert "document's own trial" in metas["route"] and "vocabulary" in metas["route"] and "@" not in metas["route"]
+    assert "tied by" not in metas["phase"]

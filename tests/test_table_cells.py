@@ -219,3 +219,37 @@ def test_one_cell_a_line_rows_follow_from_the_header_and_the_ids():
     assert tied(ev, "NCT07654321", "cell_source") == ["bone_marrow"]
     assert tied(ev, "NCT07654321", "donor") == ["allogeneic"]
     assert tied(ev, "NCT07654321", "dose") == ["5e+07..5e+07 cells"]
+
+
+def test_run_together_rows_without_phase_column():
+    text = ("Table 4 Ongoing trials\n\nTrialConditionSourceDeliveryEnrolledStatus\n"
+            "NCT01234567Amyotrophic lateral sclerosisAutologous adiposeIntrathecal27Recruiting\n"
+            "NCT07654321Multiple sclerosisUmbilical cordIntravenous24Not yet recruiting\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT01234567", "route") == ["intrathecal"]
+    assert tied(ev, "NCT01234567", "enrollment") == ["27"]
+    assert tied(ev, "NCT07654321", "status") == ["NOT_YET_RECRUITING"]
+    assert tied(ev, "NCT07654321", "enrollment") == ["24"]
+
+
+def test_space_joined_rows_with_the_id_in_the_middle():
+    text = ("Table 3 Completed trials of MSCs for spinal cord injury\n\n"
+            "Author Registration No. Source Route Patients Phase\n"
+            "Kumar et al. NCT01234567 Autologous BM Intrathecal 40 I/II\n"
+            "Vaquero et al. NCT07654321 Autologous BM Subarachnoid 10 II\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT01234567", "enrollment") == ["40"]
+    assert tied(ev, "NCT01234567", "phase") == ["PHASE1", "PHASE2"]
+    assert tied(ev, "NCT07654321", "route") == ["intrathecal"]
+    assert tied(ev, "NCT07654321", "donor") == ["autologous"]
+
+
+def test_a_bare_numeral_in_a_dose_piece_is_no_phase():
+    text = ("Table 1\n\nNCT numberTitleStatusPhaseNo of patientsDose\n"
+            "NCT01234567Cord blood cells for graft failureCompletedI/II10UCB-MSCs5 doses of 1 × 106 cells/kg\n"
+            "NCT07654321Marrow cells for GVHDRecruitingIII40Allogeneic-MSCs2 × 106 cells/kg\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT01234567", "phase") == ["PHASE1", "PHASE2"]
+    assert tied(ev, "NCT01234567", "enrollment") == ["10"]
+    assert tied(ev, "NCT01234567", "dose_count") == ["5"]
+    assert tied(ev, "NCT07654321", "phase") == ["PHASE3"]

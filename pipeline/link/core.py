@@ -42,6 +42,7 @@ DOCUMENT_CUES = {
 _HYPOTHETICAL = regex.compile(r"(?i)\b(?:if|whether|unless|should|may\s+be|prematurely\s+or)\b")  # how far a passage reaches after the sentence naming its trial
 LIST_FIELDS_FOR_MANY = ("product",)
 CAPTION_FIELDS = ("cell_source", "donor", "route")
+BARE_PHASE_PIECE = 12  # the longest piece of a run-together row read as a bare phase
 LEFTOVER_CELL_READS = ("phase", "status", "dose", "cell_source", "donor", "product", "route")
 _VOCAB_COLUMN = {"cell_source": "cell_source", "route": "route", "conditions": "condition", "donor": "cell_source"}
 _TIME_AFTER = regex.compile(r"\s*(?:months?|weeks?|years?|days?|wks?|mos?|hours?|h|yrs?|min)\b", regex.I)  # a caption naming one value of these gives it to every row
@@ -290,17 +291,20 @@ class PaperLinker:
         ms: list[Mention] = []
         a_end = max(a.end for a in anchors)
         seen_phase, have_title, have_count = False, "title" not in cols, "enrollment" not in cols
+        # the enrollment is the first bare count after the phase when the phase is printed first
+        phase_first = "phase" in cols and "enrollment" in cols and cols.index("phase") < cols.index("enrollment")
         for c in g.cells:
             if c.end <= a_end and c.start < a_end:
                 continue  # the id's piece (with a row number glued before it)
             chunk = text[c.start:c.end]
             found = _find_vocab(chunk, self.extra)
-            phases = read_cell("phase", chunk)
+            # a bare numeral is a phase only as a piece of its own ("I/II"), not in "1 × 10^6"
+            phases = find_phases(chunk, bare=True) or (find_bare_phases(chunk) if len(chunk) <= BARE_PHASE_PIECE else [])
             status = read_cell("status", chunk)
             if not have_title and len(chunk.split()) >= 3 and not phases and not status:
                 found += read_cell("title", chunk) + find_acronyms(chunk, in_title=True)
                 have_title = True
-            if not have_count and seen_phase and not phases:
+            if not have_count and (seen_phase or not phase_first) and not phases:
                 count = [m for m in find_bare_counts(chunk) if m.start == 0 and m.end == len(chunk)]
                 if count:
                     found += count

@@ -123,9 +123,10 @@ GLUE = regex.compile(
     r"(?<=[a-z\)\]])(?=[A-Z][a-z])"  # ...CellCompleted
     r"|(?<=[A-Z]{2})(?=[A-Z][a-z]{3})"  # ...GVHDCompleted
     r"|(?<=[a-z]{3})(?=[A-Z]{2,}[a-z]?\b)"  # ...PatientsMSCs
-    r"|(?<=[0-9])(?=[A-Z][a-z])"  # ...15Allogeneic, NCT...Co-transplantation
+    r"|(?<=[0-9])(?=[A-Z][a-z]|[A-Z]{2,})"  # ...15Allogeneic, NCT...Co-transplantation, 10UCB-MSCs
     r"|(?<=[a-z]{3})(?=[A-Z](?:[/\s&]|$))|(?<=[a-z]{3})(?=[IVX]+(?:[/\s&\d]|$))"  # ...CompletedI/II, RecruitingIII
     r"|(?<=[IVX])(?=\d{1,5}(?!\d)(?:[A-Z]|\s|$))"  # ...I/II15
+    r"|(?<=[a-z]{3})(?=\d{1,5}(?:[A-Z]|$))"  # ...Intrathecal27Recruiting
     r"|(?<=[A-Za-z]{2})(?=\d+(?:\.\d+)?\s*(?:[×x]\s*10|doses?\b|times\b|million\b))"  # ...MSCs0.7 × 106, UCB-MSCs5 doses
 )
 

@@ -398,6 +398,11 @@ function render(keepLimit) {
 
 // ---------------------------------------------------------------- one trial's values and evidence
 const PER_VALUE = 8;
+// a value tied to its trial by a unit wider than its own sentence or row (extractor@scope)
+const SCOPES = {
+  passage: 'tied by its passage (a sentence after the one naming the trial)',
+  document: "tied by the document's own trial (its registration; not named in this sentence)",
+};
 function evItem(e) {
   const [, , raw, p, page, s, hs, he, x, conf, cs, ce] = e;
   const snippet = D.snippets[s] || '';
@@ -412,7 +417,9 @@ function evItem(e) {
   const meta = [D.papers[p]];
   if (page !== null && page !== undefined) meta.push('p. ' + page);
   if (cs !== null && ce !== null && ce > cs) meta.push(`chars ${cs}–${ce}`);
-  meta.push(D.extractors[x]);
+  const [finder, scope] = (D.extractors[x] || '').split('@');
+  meta.push(finder);
+  if (scope) meta.push(SCOPES[scope] || `tied by its ${scope}`);
   if (conf !== null && conf !== undefined) meta.push('confidence ' + conf);
   return el('li', {class: 'ev'}, quote, note, el('div', {class: 'evmeta'}, meta.join(' · ')));
 }

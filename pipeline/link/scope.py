@@ -22,8 +22,6 @@ REGISTRATION_CUE = regex.compile(
     r"|\beudract\s*(?:number|no\b|id\b)|\b(?:trial|study|protocol)\s+(?:id|number|no)\b\.?\s*:?|\bregistration\s*:"
     r"|\bregistered\s+(?:trial|under\s+the\s+number)"
 )
-# what a cue may be written with: a cheap test before the pattern
-_CUE_WORDS = ("regist", "identifier", "eudract", " id", "number", " no")
 CUE_BEFORE = 200  # a cue this far before the id still counts (a record's label on the line above)
 FRONT_SHARE = 0.4  # an own registration is stated in the first part of a paper...
 FRONT_MIN = 6000  # ...or in its first characters
@@ -72,17 +70,14 @@ def find_own_trials(text: str, sentences: list[tuple[int, int]]) -> OwnTrials:
     front = max(FRONT_MIN, int(len(text) * FRONT_SHARE))
     late_ok = None  # may a statement stand after the front part? (not in a review naming many trials)
     for s, e in sentences:
+        found = find_registry_ids(text[s:e])  # (a quick test first: most sentences name no id)
+        if not found or not REGISTRATION_CUE.search(text, max(0, s - CUE_BEFORE), e):
+            continue
         if s > front:
             if late_ok is None:
                 late_ok = len({m.value for m in find_registry_ids(text)}) <= MAX_TRIALS_OF_A_REPORT
             if not late_ok:
                 break
-        window = text[max(0, s - CUE_BEFORE):e].lower()
-        if not any(w in window for w in _CUE_WORDS):
-            continue
-        found = find_registry_ids(text[s:e])
-        if not found or not REGISTRATION_CUE.search(text, max(0, s - CUE_BEFORE), e):
-            continue
         own.statements.append((s, e))
         # one line of a statement lists one trial's registrations ("Italy: EudraCT, 2011-..., and
         # ClinicalTrials.gov, NCT...")

@@ -34,7 +34,7 @@ DOCUMENT_CONFIDENCE = 0.6  # a value tied by the document's scope (its own trial
 DOCUMENT_SINGLE = frozenset({"status", "start_date", "enrollment", "acronym", "title", "dose_count"})
 # a sentence that states the field of the study itself (preferred at document scope)
 DOCUMENT_CUES = {
-    "enrollment": regex.compile(r"(?i)\b(?:randomi[sz]ed|enroll?ed|recruited|included|allocated|assigned|sample\s+size|will\s+(?:recruit|enrol|include|randomi)|aim(?:s|ed)?\s+to\s+(?:recruit|enrol)|were\s+treated|received)\b"),
+    "enrollment": regex.compile(r"(?i)\b(?:randomi[sz]e[sd]?|randomly\s+assign(?:ed)?|enrol(?:l)?(?:ed|s)?|recruit(?:ed|s)?|includ(?:ed|e)|allocat(?:ed|e)|assign(?:ed)?|sample\s+size|aim(?:s|ed)?\s+to\s+(?:recruit|enrol)|were\s+treated|received)\b"),
     "status": regex.compile(r"(?i)\b(?:the|this|our)\s+(?:[\w-]+\s+)?(?:trial|study)\b|\brecruitment\b|\btrial\s+status\b|\bstatus\b"),
     "start_date": regex.compile(r"(?i)\b(?:recruitment|enrol(?:l)?ment|the\s+(?:[\w-]+\s+)?(?:trial|study))\s+(?:began|started|commenced|will\s+(?:begin|start)|is\s+(?:anticipated|expected|planned)\s+to\s+start)|\bstart(?:ed)?\b"),
     "acronym": regex.compile(r"(?i)\b(?:trial|study)\b"),

@@ -27,7 +27,7 @@ _NUMBER_CELL = regex.compile(r"^\s*(?P<lo>\d+(?:[.,]\d+)?)(?:\s*(?:[-–∼~]|to
 _HEADER_UNIT = regex.compile(r"[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})\s*(?P<unit>cells?\s*/\s*kg|cells?)?", regex.I)
 _COUNT_WORDS = {"once": 1, "single": 1, "one": 1, "twice": 2, "two": 2, "thrice": 3, "three": 3, "four": 4, "five": 5, "six": 6}
 _CELL_COUNT = regex.compile(
-    r"(?i)(?<![\w.])(?:(?P<word>once|single|twice|thrice)\b|(?P<n>\d{1,2}|one|two|three|four|five|six)\s*(?:x\s*)?(?:times?|doses?|injections?|infusions?|administrations?)\b)"
+    r"(?i)(?<![\w.])(?:(?P<word>once|single(?![\s-]+(?:blind|group|cent|arm|site|patient|case|donor|masked))|twice|thrice)\b|(?P<n>\d{1,2}|one|two|three|four|five|six)\s*(?:x\s*)?(?:times?|doses?|injections?|infusions?|administrations?)\b)"
 )
 
 

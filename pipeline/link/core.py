@@ -341,6 +341,8 @@ class PaperLinker:
             rest = masked
         if not phases and "phase" in cols:
             tail = rest[after_title:]
+            for d in find_doses(tail):  # "1-2 × 10^6 cells/kg" holds no phase "1-2"
+                tail = tail[:d.start] + " " * (d.end - d.start) + tail[d.end:]
             bare = find_bare_phases(tail)
             if bare:
                 first = bare[0].start

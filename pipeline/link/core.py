@@ -104,10 +104,12 @@ def _resolve_products(ms: list[Mention], defaults: list[Mention] = ()) -> list[M
     prods = [m for m in ms if m.field == "product"]
     specific = [m for m in prods if m.value in SPECIFIC_PRODUCTS]
     caption_specific = [m for m in defaults if m.value in SPECIFIC_PRODUCTS]
-    if caption_specific and not specific:
-        # a table of one specific product ("Engineered MSCs ..."): every row gives that product
-        ms = ms + caption_specific
-        specific = caption_specific
+    if caption_specific:
+        # a table of one specific product ("Engineered MSCs ...", "... extracellular vesicles"):
+        # every row gives that product, beside the one the row names ("exosomes")
+        have = {m.value for m in specific}
+        ms = ms + [m for m in caption_specific if m.value not in have]
+        specific = specific + caption_specific
     elif not prods and defaults:
         ms = ms + list(defaults)
     if specific:

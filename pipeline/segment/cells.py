@@ -117,8 +117,9 @@ def record_label(line: str) -> tuple[str | None, tuple[int, int] | None]:
 
 # Where a row printed with its cells run together ("NCT01956903Treatment of ...CompletedI/II15
 # Allogeneic-MSCs0.7 × 106 cells/kg") changes cell: a capitalised word glued after a lower-case
-# letter or a digit, a capital glued after a lower-case word and followed by a non-letter
-# (CompletedI/II), digits glued after a roman numeral (I/II15), and a dose's number glued after a word.
+# letter, a run of capitals or a digit; capitals glued after a lower-case word; a roman numeral
+# glued after a word (CompletedI/II); a count glued after a roman numeral (I/II15) or a word
+# (Intrathecal27); a dose's number glued after a word (MSCs0.7 × 106).
 GLUE = regex.compile(
     r"(?<=[a-z\)\]])(?=[A-Z][a-z])"  # ...CellCompleted
     r"|(?<=[A-Z]{2})(?=[A-Z][a-z]{3})"  # ...GVHDCompleted
@@ -138,7 +139,6 @@ def glued(text: str) -> bool:
 
 def glue_pieces(text: str, start: int, end: int) -> tuple[Cell, ...]:
     """The pieces of a run-together row, split at its glue points (column unknown: -1)."""
-    cuts = [start] + [start + m.start() for m in GLUE.finditer(text, start, end) if start < m.start() < end] + [end]
     cuts = [start] + [c for c in (m.start() for m in GLUE.finditer(text, start, end)) if start < c < end] + [end]
     out = []
     for a, b in zip(cuts, cuts[1:]):

@@ -14,7 +14,6 @@ from pipeline import pipeline_version  # noqa: F401  (part of this module's API)
 from pipeline.errors import InputError, message
 from pipeline.ingest import read_document
 from pipeline.ingest.meta import describe
-from pipeline.ingest.meta import describe
 from pipeline.ingest.text import DEFAULT_MAX_BYTES, kind_of, paper_id_of
 from pipeline.link import extract_paper
 from pipeline.models import Document, Evidence, Page, PaperResult

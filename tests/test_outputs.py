@@ -3,7 +3,6 @@ spreadsheet read the same values and types; the data package's codes, keys and e
 hygiene (README-like, hidden and excluded files); the CLI's --version, sizes and name."""
 from __future__ import annotations
 
-import copy
 import json
 import math
 import shutil

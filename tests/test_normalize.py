@@ -175,3 +175,12 @@ def test_nothing_to_edit_maps_one_to_one():
 
 def test_superscript_characters_are_those_of_the_run_pattern():
     assert {c for c in map(chr, range(0x110000)) if norm._SUPER_RUN.fullmatch(c)} == norm._SUPER_CHARS
+
+
+def test_a_space_between_ten_and_its_raised_exponent_goes():
+    from pipeline.normalize import normalize_string
+
+    text, to_raw = normalize_string("gave 2 × 10 ⁶ cells")
+    assert text == "gave 2 × 10^6 cells"
+    assert len(to_raw) == len(text) + 1
+    assert normalize_string("x ⁶ y")[0] == "x ^6 y"  # no base 10: the space stays

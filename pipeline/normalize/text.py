@@ -236,6 +236,12 @@ def clean_unicode(text: str) -> list[Edit]:
 
 
 def _superscript_edit(text: str, start: int, end: int) -> Edit:
+    """`10⁶` -> `10^6`; a space a PDF put between the base and its exponent goes too (`10 ⁶`)."""
+    at = start
+    while at > 0 and text[at - 1] in " \t":
+        at -= 1
+    if at < start and text[max(0, at - 2):at] == "10":
+        return at, end, "^" + text[start:end].translate(_SUPERSCRIPTS)
     return start, end, "^" + text[start:end].translate(_SUPERSCRIPTS)
 
 

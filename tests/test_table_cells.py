@@ -253,3 +253,21 @@ def test_a_bare_numeral_in_a_dose_piece_is_no_phase():
     assert tied(ev, "NCT01234567", "enrollment") == ["10"]
     assert tied(ev, "NCT01234567", "dose_count") == ["5"]
     assert tied(ev, "NCT07654321", "phase") == ["PHASE3"]
+
+
+def test_pipe_cells_that_wrap_onto_the_next_line():
+    text = """Table 5
+| Trial ID | Title | Phase | Route |
+|---|---|---|---|
+| NCT01234567 | Cord cells for severe | Phase 2 | IV |
+| | lupus nephritis (LUNA-2) | | |
+| NCT07654321 | Marrow cells for | Phase 1 | intrathecal |
+amyotrophic lateral sclerosis
+| Note: doses per kg | | | |
+| | continued note | subcutaneous | |
+"""
+    ev = extract_text(text)
+    assert tied(ev, "NCT01234567", "acronym") == ["LUNA-2"]
+    assert tied(ev, "NCT01234567", "route") == ["intravenous"]
+    assert tied(ev, "NCT07654321", "route") == ["intrathecal"]  # the note's lines are no trial's
+    assert tied(ev, "NCT07654321", "conditions") == []  # a title's words are no printed condition

@@ -116,11 +116,8 @@ def _vocab(field: str) -> Callable:
     return read
 
 
-def _conditions(text: str, extra) -> list[Mention]:
-    """A condition cell: its vocabulary terms, else its printed text (cleaned, lower case)."""
-    found = matcher("conditions").find(text, (extra or {}).get("conditions"))
-    if found:
-        return found
+def printed_condition(text: str) -> list[Mention]:
+    """A condition column's cell that no vocabulary entry names: its printed text (cleaned, lower case)."""
     value = clean_condition(text)
     if not regex.search(r"\p{L}{3}", value) or len(value.split()) > MAX_CONDITION_WORDS:
         return []
@@ -151,7 +148,7 @@ CELL_READERS: dict[str, Callable] = {
     "donor": _vocab("donor"),
     "product": _vocab("product"),
     "route": _vocab("route"),
-    "conditions": _conditions,
+    "conditions": _vocab("conditions"),
 }
 
 

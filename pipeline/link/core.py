@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.extract.cells import header_unit, read_cell
+from pipeline.extract.cells import header_unit, printed_condition, read_cell
 from pipeline.extract.citations import find_bracket_citations, publication_id
 from pipeline.extract.conditions import condition_cell
 from pipeline.extract.doses import combine_doses, find_dose_counts, find_doses
@@ -281,6 +281,8 @@ class PaperLinker:
                 if f == "title" and have_title:
                     continue
                 found = _one_dose(read_cell(f, chunk, self.extra, unit), chunk)
+                if f == "conditions" and code == "condition" and not found:
+                    found = printed_condition(chunk)
                 have_title = have_title or (f == "title" and bool(found))
                 ms += [m.shifted(c.start) for m in found]
         return ms

@@ -438,7 +438,9 @@ def _pipe_header_after(lines: list[Line], k: int, reach: int = 4) -> int:
 def _pipe_table(text, lines, k, tables, segments, row_anchors, used) -> int:
     """A Markdown pipe table (`| a | b |`, a `|---|` rule, one row a line). Returns the next line."""
     j = k + 2
-    while j < len(lines) and _PIPE_BODY.match(lines[j].text):
+    # a body row, or a line of a cell wrapped between two rows
+    while j < len(lines) and (_PIPE_BODY.match(lines[j].text) or (
+            not lines[j].blank and j + 1 < len(lines) and _PIPE_BODY.match(lines[j + 1].text) and not is_caption(lines[j]))):
         j += 1
     _table_of_lines(text, lines, k, range(k + 2, j), 0, tables, segments, row_anchors, used)
     used.update(range(k, j))
@@ -502,12 +504,12 @@ def _table_of_lines(text, lines, header_index, rows, default_id_column, tables, 
     columns = [column_code(h) for h in headers]
     cap_index = next((j for j in range(top - 1, max(top - 4, -1), -1) if is_caption(lines[j])), None)
     cap_line = lines[cap_index] if cap_index is not None else None
-    found = []
+    read = []  # every body line: (line, its anchors, its cells)
     for r in rows:
         ln = lines[r]
         anchors = registry_anchors(text, ln.start, ln.end) or citation_anchors(text, ln.start, ln.end)
-        if anchors:
-            found.append((ln, anchors, row_cells(split_cells(text, ln.start, ln.end))))
+        read.append((ln, anchors, row_cells(split_cells(text, ln.start, ln.end)) if "|" in ln.text else ()))
+    found = [x for x in read if x[1]]
     id_col = id_column_of([c for _, _, c in found], [[a.start for a in anchors] for _, anchors, _ in found if anchors[0].kind == "registry"])
     if id_col < 0 or (0 <= id_col < len(columns) and columns[id_col] == "reference"):
         id_col = next((i for i, c in enumerate(columns) if c in ("id", "reference")), default_id_column)
@@ -525,9 +527,34 @@ def _table_of_lines(text, lines, header_index, rows, default_id_column, tables, 
         segments.append(Segment("caption", cap_line.start, _caption_end(lines, cap_index, top), table=table))
     if header is not None:
         segments.append(Segment("header", header.start, header.end, table=table))
-    for ln, anchors, cells in found:
-        segments.append(Segment("row", ln.start, ln.end, table=table, cells=cells if header is not None else ()))
-        row_anchors[(ln.start, ln.end)] = anchors
+    for start, end, anchors, cells in _wrapped_rows(read, id_col):
+        segments.append(Segment("row", start, end, table=table, cells=cells if header is not None else ()))
+        row_anchors[(start, end)] = anchors
+
+
+def _wrapped_rows(read: list, id_col: int) -> list[tuple[int, int, list, tuple]]:
+    """Rows of a table of one row a line, where a row's cells may wrap onto the lines after it:
+    a line with no trial id whose id cell is empty (`| | wraps here | |`), or a line of text with no
+    bar, continues the row above it (its cells keep their columns; a bare line continues the row's
+    last cell). A line whose id cell holds something else is a row of no trial."""
+    out: list[list] = []
+    current = None  # the row a wrapped line continues
+    for ln, anchors, cells in read:
+        if anchors:
+            current = [ln.start, ln.end, anchors, list(cells)]
+            out.append(current)
+            continue
+        if current is None or ln.blank:
+            continue
+        if not cells:
+            last = max((c.column for c in current[3] if c.end > c.start), default=-1)
+            cells = (Cell(ln.start + len(ln.text) - len(ln.text.lstrip()), ln.end, last),)
+        elif any(c.column == id_col and c.end > c.start for c in cells):
+            current = None
+            continue
+        current[1] = ln.end
+        current[3].extend(c for c in cells if c.end > c.start)
+    return [(s, e, a, tuple(c)) for s, e, a, c in out]
 
 
 def _caption_end(lines: list[Line], cap_index: int, top: int) -> int:

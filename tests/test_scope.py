@@ -165,3 +165,37 @@ def test_a_trial_status_section_belongs_to_the_own_trial():
 def test_funding_statements(sentence, funders):
     from pipeline.extract.fields import find_funders
     assert [m.value for m in find_funders(sentence)] == funders
+
+
+CTGOV_RECORD = """Cord Cells for Knee Cartilage Repair (CORD-KNEE)
+
+ClinicalTrials.gov Identifier: NCT01234567
+
+Recruitment Status : Recruiting
+First Posted : May 20, 2019
+
+Sponsor:
+Metropolitan Hospital
+
+Study Description
+Brief Summary:
+This phase 2 study gives one intra-articular injection of allogeneic umbilical cord MSCs in knee osteoarthritis.
+
+Study Design
+Study Type : Interventional (Clinical Trial)
+Estimated Enrollment : 60 participants
+Actual Study Start Date : March 3, 2019
+Estimated Primary Completion Date : December 2022
+"""
+
+
+def test_a_clinicaltrials_gov_record_as_text():
+    ev = extract_text(CTGOV_RECORD)
+    own = "NCT01234567"
+    assert tied(ev, own, "status") == ["RECRUITING"]
+    assert tied(ev, own, "enrollment") == ["60"]
+    assert tied(ev, own, "start_date") == ["2019-03"]  # not the completion date
+    assert tied(ev, own, "sponsors") == ["Metropolitan Hospital"]
+    assert tied(ev, own, "acronym") == ["CORD-KNEE"]
+    assert tied(ev, own, "phase") == ["PHASE2"]
+    assert tied(ev, own, "route") == ["intra_articular"]

@@ -99,7 +99,7 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DATE = regex.compile(
-    r"(?<![\w])(?:" + _MONTH + r"[\s\-/,]*(?P<year>(?:19|20)[0-9][0-9])"
+    r"(?<![\w])(?:" + _MONTH + r"[\s\-/,]*(?:[0-3]?\d(?:st|nd|rd|th)?[\s,]+)?(?P<year>(?:19|20)[0-9][0-9])"
     r"|(?P<year2>(?:19|20)[0-9][0-9])[-/](?P<month2>0[1-9]|1[0-2])(?![\d/-]))(?![\w])",
     regex.I,
 )

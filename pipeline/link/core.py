@@ -583,8 +583,12 @@ class PaperLinker:
         front = self.text[:FRONT_MATTER]
         cut = _ABSTRACT_HEADING.search(front)
         front = front[:cut.start()] if cut else front
-        for m in find_acronyms(front, in_title=True):
-            votes.setdefault(m.value, []).extend([m, m])
+        at = 0
+        for line in front.split("\n"):  # each line of the title block, as a title
+            for m in find_acronyms(line, in_title=True):
+                m = m.shifted(at)
+                votes.setdefault(m.value, []).extend([m, m])
+            at += len(line) + 1
         if best:
             votes.setdefault(best[1].value, []).append(best[1])
         if not votes:

@@ -74,6 +74,7 @@ MESSAGES = {
     "W202": "duplicate of {other} (same content): read once",
     "W203": "no trial found",
     "W204": "{count} NUL byte(s) removed from the text: the file may be damaged; check it",
+    "W205": "{count} bidirectional control character(s) (e.g. U+202E) removed from the snippets: they would show the text in another order",
     # reviewer corrections (pipeline/corrections.py); `where` is "<file> line <n>"
     "C301": "{path}: corrections file not found",
     "C302": "{path}: cannot read the corrections file: {error}",

@@ -250,3 +250,81 @@ def test_strict_exits_4_when_a_registry_file_is_missing(tmp_path):
     res = _cli("--corpus", corpus, "--out", tmp_path / "out", "--strict", "--registry", tmp_path / "missing.json")
     assert res.returncode == 4, res.stderr
     assert "E130" in res.stderr
+
+
+# -- the library from a script on standard input, a notebook, a thread ---------------------------
+LIBRARY_SCRIPT = """
+import sys
+from pipeline import run_corpus
+summary = run_corpus(sys.argv[1], sys.argv[2], progress=False, workers=2)
+print(len(summary.trials), summary.n_errors)
+"""
+
+
+def _library_call(tmp_path: Path, how: str) -> subprocess.CompletedProcess:
+    corpus = _corpus(tmp_path, {f"p{k}.txt": PAPER.replace("71", f"{20 + k}") for k in range(3)})
+    args = [str(corpus), str(tmp_path / "out")]
+    if how == "stdin":  # python - <<EOF
+        return subprocess.run([sys.executable, "-", *args], input=LIBRARY_SCRIPT, capture_output=True, text=True,
+                              cwd=tmp_path, timeout=300)
+    if how == "notebook":  # a main module without a file, code run cell by cell in its namespace
+        cells = LIBRARY_SCRIPT.strip().split("\n")
+        driver = ("import sys, __main__\nsys.argv = [''] + %r\nns = __main__.__dict__\n"
+                  "for cell in %r:\n    exec(compile(cell, '<ipython-input>', 'exec'), ns)\n") % (args, cells)
+        return subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    driver = ("import sys, threading\nsys.argv = [''] + %r\nerrors = []\n"
+              "def call():\n    try:\n        exec(%r, {})\n    except BaseException as err:\n        errors.append(err)\n        raise\n"
+              "t = threading.Thread(target=call)\nt.start()\nt.join()\nsys.exit(1 if errors else 0)\n") % (args, LIBRARY_SCRIPT)
+    script = tmp_path / "threaded.py"
+    script.write_text(driver, encoding="utf-8")
+    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+
+
+@pytest.mark.parametrize("how", ["stdin", "notebook", "thread"])
+def test_run_corpus_works_from_stdin_a_notebook_and_a_thread(tmp_path, how):
+    res = _library_call(tmp_path, how)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.split() == ["3", "0"], res.stdout + res.stderr[-2000:]
+
+
+def test_extract_text_refuses_what_is_not_text():
+    from pipeline import extract_text
+
+    with pytest.raises(RunError) as err:
+        extract_text(b"NCT09000071 phase 2")
+    assert err.value.code == "E148"
+
+
+def test_api_run_and_engine_import_one_way():
+    """No module of the run's chain imports (even inside a function) one that leads back to it."""
+    import ast
+
+    names = ("api", "run", "engine", "paper", "outdir", "cache")
+    graph = {}
+    for name in names:
+        tree = ast.parse((ROOT / "pipeline" / f"{name}.py").read_text(encoding="utf-8"))
+        found = set()
+        for node in ast.walk(tree):
+            mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for mod in mods:
+                parts = mod.split(".")
+                if parts[0] == "pipeline" and len(parts) > 1 and parts[1] in names:
+                    found.add(parts[1])
+        graph[name] = found - {name}
+
+    def reaches(start, goal, seen=()):
+        return any(n == goal or (n not in seen and reaches(n, goal, (*seen, n))) for n in graph[start])
+
+    assert not [n for n in names if reaches(n, n)], graph
+
+
+# -- snippets -----------------------------------------------------------------------------------
+def test_bidi_controls_leave_the_snippets_and_are_counted(tmp_path):
+    from pipeline import run_corpus
+
+    text = PAPER.replace("adipose MSCs", "adipose \u202eSCSM evitan\u202c MSCs")
+    summary = run_corpus(_corpus(tmp_path, {"a.txt": text}), tmp_path / "out", progress=False, workers=1)
+    with open(tmp_path / "out" / "evidence.csv", encoding="utf-8") as fh:
+        snippets = [r["snippet"] for r in csv.DictReader(fh)]
+    assert snippets and not any(c in s for s in snippets for c in "\u202e\u202c")
+    assert "W205" in summary.papers[0].message

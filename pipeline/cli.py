@@ -1,8 +1,10 @@
 """Command line: `python -m pipeline --corpus corpus/ --out extracted/`.
 
-Exit codes: 0 the run completed (bad papers are listed in papers.csv); 2 wrong usage or the
-corpus folder does not exist; 3 the run completed but no paper could be read; 4 with --strict,
-some paper had an error; 1 an unexpected failure (a bug: please report it with the traceback).
+Exit codes: 0 the run completed (bad papers are listed in papers.csv); 2 wrong usage, a corpus
+or output folder that cannot be used; 3 the run completed but no paper could be read; 4 with
+--strict, some paper, correction or registry file had an error; 5 the disk filled up while writing
+(the previous outputs are kept); 6 another run is writing to the output folder; 1 an unexpected
+failure (a bug: please report it with the traceback).
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_NOTHING_READ, EXIT_STRICT = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_NOTHING_READ, EXIT_STRICT = 0, 1, 2, 3, 4  # 5 disk full, 6 OUT in use (RunError)
 _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024 ** 2, "mb": 1024 ** 2, "mib": 1024 ** 2,
           "g": 1024 ** 3, "gb": 1024 ** 3, "gib": 1024 ** 3}
 
@@ -39,8 +41,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         description="Extract a deduplicated, provenance-backed table of MSC clinical trials from "
         "review papers (.txt, .md, .pdf). Writes trials, evidence and papers (CSV and Parquet), "
         "datapackage.json, report.html and each paper's normalized text to --out.",
-        epilog="Exit codes: 0 done; 1 unexpected failure; 2 usage error or missing corpus; "
-        "3 no paper could be read; 4 (--strict) some paper had an error.",
+        epilog="Exit codes: 0 done; 1 unexpected failure; 2 usage error, or a corpus or output folder "
+        "that cannot be used; 3 no paper could be read; 4 (--strict) some paper, correction or registry "
+        "file had an error; 5 disk full (previous outputs kept); 6 another run is writing to --out.",
     )
     p.add_argument("--corpus", default="corpus", help="folder of papers (default: corpus)")
     p.add_argument("--out", default="extracted", help="output folder (default: extracted)")
@@ -53,7 +56,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip corpus files matching GLOB (repeatable; also read from <corpus>/.msc-trials-ignore), e.g. 'drafts/' or '*-supplement.pdf'")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per paper (default 120)")
     p.add_argument("--max-memory", type=int, default=4096, metavar="MB", help="address space allowed per paper's worker process, in MB (default 4096; 0: no limit)")
-    p.add_argument("--strict", action="store_true", help="exit 4 when any paper had an error or a correction could not be applied")
+    p.add_argument("--strict", action="store_true", help="exit 4 when any paper had an error, a correction could not be applied or a --registry file could not be read")
     p.add_argument("--no-report", action="store_true", help="do not write report.html")
     p.add_argument("--no-xlsx", action="store_true", help="do not write trials.xlsx (the tables as a workbook)")
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -63,8 +66,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     a = p.parse_args(argv)
     if a.engine == "dask" and not a.scheduler:
         p.error("--engine dask needs --scheduler tcp://HOST:PORT")
-    if a.workers < 1:
-        p.error("--workers must be at least 1")
     return a
 
 
@@ -77,9 +78,7 @@ def _version() -> str:
 def main(argv=None) -> int:
     a = parse_args(argv)
     corpus = Path(a.corpus)
-    if not corpus.is_dir():
-        print(f"error: corpus folder {str(corpus)!r} does not exist", file=sys.stderr)
-        return EXIT_USAGE
+    from pipeline.errors import RunError
     from pipeline.run import RunOptions, run
 
     options = RunOptions(
@@ -87,7 +86,11 @@ def main(argv=None) -> int:
         corrections=a.corrections, registries=a.registry, progress=a.progress, report=not a.no_report, exclude=a.exclude,
         xlsx=not a.no_xlsx,
     )
-    summary = run(corpus, Path(a.out), options)
+    try:
+        summary = run(corpus, Path(a.out), options)
+    except RunError as err:  # wrong arguments, an unusable output folder, a full disk, a locked folder
+        print(f"error: {err.message}", file=sys.stderr)
+        return err.exit_code
     ok = sum(p.status in ("ok", "warning") for p in summary.papers)
     skipped = sum(p.status == "skipped" for p in summary.papers)
     if summary.corrections:
@@ -104,7 +107,7 @@ def main(argv=None) -> int:
     )
     if any(p.status != "skipped" for p in summary.papers) and ok == 0:
         return EXIT_NOTHING_READ
-    if a.strict and (summary.n_errors or summary.correction_problems):
+    if a.strict and (summary.n_errors or summary.correction_problems or summary.registry_errors):
         return EXIT_STRICT
     return EXIT_OK
 

@@ -11,6 +11,7 @@ the cluster from `dask.distributed`.
 """
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import uuid
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -78,7 +79,7 @@ def _process(path: str, max_bytes: int, store: tuple[str, str] | None = None) ->
     per-paper work. With `store` (a local run: the cache folder and the paper's kind) the worker
     writes the cache file itself (`stored_as`), under the hash of the content it read; otherwise
     the bytes come back (`stored`)."""
-    from pipeline.api import process_paper
+    from pipeline.paper import process_paper
     from pipeline.cache import result_bytes, result_file_name, storable, write_result
 
     result = process_paper(path, max_bytes)
@@ -149,6 +150,10 @@ class LocalEngine:
         tasks = list(tasks)
         if not tasks:
             return
+        with _main_without_a_missing_file():
+            yield from self._run(tasks)
+
+    def _run(self, tasks: list[Task]) -> Iterator[tuple[int, PaperResult]]:
         ctx = self._context()
         max_memory = tasks[0].max_memory_mb
         with _process_pool(max_workers=min(self.workers, len(tasks)), initializer=_init_worker,
@@ -159,6 +164,28 @@ class LocalEngine:
             for future in as_completed(futures):
                 task = futures[future]
                 yield task.index, _outcome(task, future)
+
+
+@contextlib.contextmanager
+def _main_without_a_missing_file():
+    """A worker process runs the caller's main script again from its file, unless the main module
+    has none. The workers need nothing of it: a script read from standard input (`python - <<EOF`:
+    `__file__` is "<stdin>", no file) would make every worker fail, and a script without an
+    `if __name__ == "__main__"` guard would start its run again in each worker. So the name is
+    hidden while the workers start (a notebook's or `python -c`'s main module has none anyway; a
+    module run with `-m` is not run again by the workers)."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    name = getattr(main, "__file__", None)
+    hide = isinstance(name, str) and getattr(main, "__spec__", None) is None
+    if hide:
+        del main.__file__
+    try:
+        yield
+    finally:
+        if hide:
+            main.__file__ = name
 
 
 # -- Dask ---------------------------------------------------------------------------------------

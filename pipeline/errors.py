@@ -27,12 +27,39 @@ class RegistryError(PipelineError):
     """A registry export (ClinicalTrials.gov CSV or API JSON) that cannot be read."""
 
 
+class RunError(PipelineError):
+    """A run that cannot start or cannot write its outputs: a wrong argument (a corpus that does
+    not exist, `workers=0`, a negative timeout), an output folder that cannot be used, a full
+    disk, or another run writing to the same output folder. Raised by `pipeline.run_corpus`
+    before anything is extracted (or, for a full disk, with the previous outputs kept);
+    `exit_code` is what the command line exits with (2 usage or environment, 5 disk full,
+    6 output folder in use)."""
+
+    def __init__(self, code: str, exit_code: int = 2, **kw):
+        super().__init__(code, message(code, **kw))
+        self.exit_code = exit_code
+
+
+class DiskFullError(RunError, OSError):
+    """The disk (or quota) filled up while the run wrote its outputs (E146, exit code 5): the
+    previous outputs are kept. Also an `OSError` (errno ENOSPC), as the failed write was."""
+
+    def __new__(cls, *args, **kw):
+        return OSError.__new__(cls)
+
+    def __init__(self, code: str = "E146", exit_code: int = 5, **kw):
+        super().__init__(code, exit_code, **kw)
+        self.errno = 28
+
+    def __str__(self) -> str:
+        return self.message
+
+
 # messages for input files (papers.csv `message`)
 MESSAGES = {
     "E101": "empty file: nothing to read",
     "E102": "binary file (NUL bytes or control characters): not a text paper",
     "E103": "file too large ({size:,} bytes; limit {limit:,}): a paper's text is far smaller; split it into papers or raise --max-bytes",
-    "E104": "a line of {length} characters (limit {limit}): not a paper's text layout",
     "E105": "unsupported file type {suffix!r}: use .txt, .md or .pdf",
     "E106": "cannot read the file: {error}",
     "E107": "PDF could not be read ({reason}): {error}",
@@ -50,6 +77,7 @@ MESSAGES = {
     "W202": "duplicate of {other} (same content): read once",
     "W203": "no trial found",
     "W204": "{count} NUL byte(s) removed from the text: the file may be damaged; check it",
+    "W205": "{count} bidirectional control character(s) (e.g. U+202E) removed from the snippets: they would show the text in another order",
     # reviewer corrections (pipeline/corrections.py); `where` is "<file> line <n>"
     "C301": "{path}: corrections file not found",
     "C302": "{path}: cannot read the corrections file: {error}",
@@ -73,9 +101,48 @@ MESSAGES = {
     "E133": "registry file {path}: no trials in it ({reason}): check the search that produced it",
     "W230": "registry file {path}: {count} row(s) without a valid NCT number skipped (first at {where})",
     "W231": "registry file {path}: {field} {values} has no code in the trial table: left empty",
+    # the run itself (RunError): its arguments, its output folder
+    "E140": "corpus folder {path!r} does not exist",
+    "E141": "corpus {path!r} is a file, not a folder: pass the folder that holds the papers",
+    "E142": "corpus path is too long for the system ({length:,} bytes): use a shorter path",
+    "E143": "output folder {path!r} is a file: pass a folder (it is created if missing)",
+    "E144": "output folder {path!r} cannot be written: {error}",
+    "E145": "output folder {path!r} is the corpus folder: pass another --out (inside the corpus is fine: it is not read)",
+    "E146": "disk full while writing to {path!r} ({error}): the previous outputs are kept; free some space and run again",
+    "E147": "output folder {path!r} is in use by another run{holder}: wait for it to finish, or pass another --out",
+    "E148": "{option} must be {rule}, not {value!r}",
     "W232": "registry file {path}: {count} trial(s) also in {other}: kept the record of the later export ({kept})",
 }
 
 
 def message(code: str, **kw) -> str:
     return f"[{code}] " + MESSAGES[code].format(**kw)
+
+
+def summarize_numbers(numbers, shown: int = 10) -> str:
+    """Numbers (line or page numbers) for a message: sorted, runs written as ranges, at most
+    `shown` items and then how many more ("2, 5-9, 12 and 999,987 more")."""
+    items: list[str] = []
+    rest = 0
+    run: list[int] = []
+    for n in sorted(set(numbers)):
+        if run and n == run[-1] + 1:
+            run.append(n)
+            continue
+        if run:
+            if len(items) < shown:
+                items.append(_run_text(run))
+            else:
+                rest += len(run)
+        run = [n]
+    if run:
+        if len(items) < shown:
+            items.append(_run_text(run))
+        else:
+            rest += len(run)
+    text = ", ".join(items)
+    return f"{text} and {rest:,} more" if rest else text
+
+
+def _run_text(run: list[int]) -> str:
+    return f"{run[0]:,}" if len(run) == 1 else f"{run[0]:,}-{run[-1]:,}"

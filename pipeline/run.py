@@ -31,6 +31,7 @@ from pipeline.ingest.text import find_papers
 from pipeline import pipeline_version
 from pipeline.ingest.text import DEFAULT_MAX_BYTES, kind_of, paper_ids, printable
 from pipeline.models import PaperResult
+from pipeline.outdir import OutLock, check_corpus, check_options, check_out, inside, writing
 from pipeline.schema import CODE_COLUMNS, PAPER_COLUMNS, PAPER_FIELD_NAMES, TRIAL_COLUMNS
 
 
@@ -76,6 +77,11 @@ class RunSummary:
     @property
     def n_errors(self) -> int:
         return sum(p.status == "error" for p in self.papers)
+
+    @property
+    def registry_errors(self) -> int:
+        """Registry files that could not be read (E130-E133; warnings are W23x)."""
+        return sum(m.startswith("[E") for m in self.registry_messages)
 
 
 def _progress(items, total: int, enabled: bool | None):
@@ -213,9 +219,21 @@ def _extract_again(i: int, path: Path, key, cache: Cache, options: RunOptions, p
 
 
 def run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
+    """Check the arguments and the output folder (`pipeline.outdir`: a `RunError` before anything
+    is extracted), lock the output folder, and run."""
+    corpus, out = Path(corpus), Path(out)
+    check_options(options)
+    check_corpus(corpus)
+    check_out(out, corpus)
+    with OutLock(out), writing(out):
+        return _run(corpus, out, options)
+
+
+def _run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
     t0 = time.perf_counter()
-    out = Path(out)
     paths, skipped = find_papers(corpus, options.exclude)
+    paths = [p for p in paths if not inside(p, out)]  # (an output folder inside the corpus)
+    skipped = [(p, why) for p, why in skipped if not inside(p, out)]
     _remove_stale_temps(out)
     cache = Cache(out)
     ids = paper_ids(paths, corpus)

@@ -26,7 +26,7 @@ SAMPLE = (
 
 def warm() -> None:
     try:
-        from pipeline.api import extract_text
+        from pipeline.paper import extract_text
         from pipeline.cache import result_bytes
         from pipeline.models import PaperResult
 

@@ -26,7 +26,6 @@ from pipeline.models import Document, Page
 
 SUPPORTED_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".pdf": "pdf"}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-MAX_LINE = 200_000
 IGNORED_NAMES = {"corrections.csv", ".gitkeep"}
 OUTPUT_MARKERS = ("run.json", "datapackage.json")  # a folder holding both is a run's output
 SAMPLE = 65536  # bytes looked at to tell text from binary
@@ -377,9 +376,6 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, paper_id: str 
     text, encoding, warnings = decode(data)
     if not text.strip():
         raise InputError("E101", message("E101"))
-    longest = max((len(line) for line in text.split("\n")), default=0)
-    if longest > MAX_LINE:
-        raise InputError("E104", message("E104", length=longest, limit=MAX_LINE))
     return Document(
         paper_id=paper_id, path=str(path), kind=kind, pages=(Page(None, text),),
         sha256=digest, read_with=encoding, warnings=tuple(warnings),

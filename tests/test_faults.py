@@ -1,0 +1,330 @@
+"""Faults and hostile input, round two: each test is one probe of the issue (an output folder that
+cannot be used, two runs on one folder, library arguments, long lines, the --strict exit code...).
+Papers are short texts written here (fictional trial ids NCT0900xxxx)."""
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import DiskFullError, RunError
+
+ROOT = Path(__file__).resolve().parents[1]
+PAPER = ("Stromal cells in knee osteoarthritis: a review\n\n"
+         "In a phase 2 trial (NCT09000071), 30 patients received intra-articular adipose MSCs. "
+         "The trial was completed.\n")
+OUTPUTS = ("trials.csv", "evidence.csv", "papers.csv", "run.json", "datapackage.json")
+
+
+def _corpus(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir(exist_ok=True)
+    for name, text in (files or {"a.txt": PAPER}).items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return corpus
+
+
+def _cli(*args, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", "--quiet", "--workers", "1", *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300, **kw)
+
+
+def _outputs(out: Path) -> dict:
+    return {n: (out / n).read_bytes() for n in OUTPUTS}
+
+
+def _one_line_error(res, code: str) -> None:
+    assert "Traceback" not in res.stderr, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and code in lines[0], res.stderr
+
+
+# -- long lines ---------------------------------------------------------------------------------
+def test_a_paper_on_one_long_line_is_read_with_its_trials(tmp_path):
+    from pipeline import run_corpus
+
+    sentences = [f"In a phase 2 trial (NCT0901{k:04d}), 20 patients received intravenous bone marrow MSCs."
+                 for k in range(167)]
+    filler = " Most of the studies reported that the infusions were well tolerated by the patients."
+    text = "A review of stromal cell trials. " + " ".join(s + filler * 20 for s in sentences)
+    assert len(text) > 290_000 and "\n" not in text
+    corpus = _corpus(tmp_path, {"scraped.txt": text})
+    summary = run_corpus(corpus, tmp_path / "out", progress=False, workers=1)
+    assert [p.status for p in summary.papers] == ["ok"], summary.papers[0].message
+    assert {t["trial_id"] for t in summary.trials} == {f"NCT0901{k:04d}" for k in range(167)}
+
+
+# -- the library's and the command line's arguments -----------------------------------------------
+@pytest.mark.parametrize("options, code", [
+    ({"workers": 0}, "E148"), ({"timeout": -5}, "E148"), ({"timeout": 0}, "E148"), ({"max_memory_mb": -1}, "E148"),
+])
+def test_run_corpus_refuses_bad_options_before_writing_anything(tmp_path, options, code):
+    from pipeline import run_corpus
+
+    with pytest.raises(RunError) as err:
+        run_corpus(_corpus(tmp_path), tmp_path / "out", progress=False, **options)
+    assert err.value.code == code and err.value.exit_code == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_corpus_on_a_missing_corpus_raises_and_keeps_the_previous_outputs(tmp_path):
+    from pipeline import run_corpus
+
+    out = tmp_path / "out"
+    run_corpus(_corpus(tmp_path), out, progress=False, workers=1)
+    before = _outputs(out)
+    with pytest.raises(RunError) as err:
+        run_corpus(tmp_path / "no-such-folder", out, progress=False)
+    assert err.value.code == "E140"
+    assert _outputs(out) == before
+
+
+def test_cli_negative_timeout_is_a_usage_error(tmp_path):
+    res = _cli("--corpus", _corpus(tmp_path), "--out", tmp_path / "out", "--timeout", "-5")
+    assert res.returncode == 2
+    _one_line_error(res, "E148")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_corpus_that_is_a_file_has_its_own_message(tmp_path):
+    paper = tmp_path / "paper.txt"
+    paper.write_text(PAPER, encoding="utf-8")
+    res = _cli("--corpus", paper, "--out", tmp_path / "out")
+    assert res.returncode == 2
+    _one_line_error(res, "E141")
+    assert "is a file" in res.stderr and "does not exist" not in res.stderr
+
+
+def test_a_corpus_path_longer_than_path_max_is_one_line(tmp_path):
+    res = _cli("--corpus", str(tmp_path) + ("/" + "d" * 200) * 30, "--out", tmp_path / "out")
+    assert res.returncode == 2
+    _one_line_error(res, "E142")
+
+
+# -- the output folder --------------------------------------------------------------------------
+def test_an_output_folder_that_is_a_file_is_found_before_extracting(tmp_path, monkeypatch):
+    import pipeline.run as run_module
+    from pipeline import run_corpus
+
+    out = tmp_path / "out"
+    out.write_text("a file", encoding="utf-8")
+    monkeypatch.setattr(run_module, "_extract", lambda *a, **k: pytest.fail("extracted before checking --out"))
+    with pytest.raises(RunError) as err:
+        run_corpus(_corpus(tmp_path), out, progress=False)
+    assert err.value.code == "E143"
+    res = _cli("--corpus", tmp_path / "corpus", "--out", out)
+    assert res.returncode == 2
+    _one_line_error(res, "E143")
+
+
+def test_the_corpus_folder_as_output_folder_is_refused(tmp_path):
+    corpus = _corpus(tmp_path)
+    res = _cli("--corpus", corpus, "--out", corpus)
+    assert res.returncode == 2
+    _one_line_error(res, "E145")
+    assert sorted(p.name for p in corpus.iterdir()) == ["a.txt"]
+
+
+def test_an_output_folder_inside_the_corpus_is_never_read_as_papers(tmp_path):
+    from pipeline import run_corpus
+
+    corpus = _corpus(tmp_path)
+    out = corpus / "extracted"
+    (out / "texts").mkdir(parents=True)
+    (out / "texts" / "left-over.txt").write_text(PAPER.replace("NCT09000071", "NCT09000072"), encoding="utf-8")
+    for _ in range(2):
+        summary = run_corpus(corpus, out, progress=False, workers=1)
+        assert [p.paper_id for p in summary.papers] == ["a"]
+        assert {t["trial_id"] for t in summary.trials} == {"NCT09000071"}
+
+
+@contextlib.contextmanager
+def _tmpfs(folder: Path, options: str):
+    folder.mkdir(parents=True, exist_ok=True)
+    res = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
+    if res.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {res.stderr.decode(errors='replace').strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def test_a_read_only_output_folder_is_one_line_and_exit_2(tmp_path):
+    corpus = _corpus(tmp_path)
+    with _tmpfs(tmp_path / "ro", "ro,size=1m") as out:
+        res = _cli("--corpus", corpus, "--out", out)
+    assert res.returncode == 2
+    _one_line_error(res, "E144")
+
+
+def test_a_full_disk_keeps_the_previous_outputs_and_exits_5(tmp_path):
+    corpus = _corpus(tmp_path)
+    with _tmpfs(tmp_path / "small", "size=4m") as out:
+        assert _cli("--corpus", corpus, "--out", out).returncode == 0
+        before = _outputs(out)
+        (corpus / "b.txt").write_text(PAPER.replace("NCT09000071", "NCT09000073"), encoding="utf-8")
+        with contextlib.suppress(OSError), open(out / "filler", "wb") as fh:
+            while True:
+                fh.write(b"\0" * 65536)
+                fh.flush()
+        res = _cli("--corpus", corpus, "--out", out)
+        after = _outputs(out)
+    assert res.returncode == 5
+    _one_line_error(res, "E146")
+    assert after == before
+
+
+def test_disk_full_while_writing_is_a_disk_full_error(tmp_path, monkeypatch):
+    """(Simulated: the trials table's write fails with ENOSPC.)"""
+    import errno
+
+    from pipeline import run_corpus
+    from pipeline.write import stream
+
+    corpus = _corpus(tmp_path)
+    out = tmp_path / "out"
+    run_corpus(corpus, out, progress=False, workers=1)
+    before = _outputs(out)
+    original = stream.write_table
+
+    def full(staged, name, *args):
+        if name == "trials":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return original(staged, name, *args)
+
+    monkeypatch.setattr(stream, "write_table", full)
+    (corpus / "a.txt").write_text(PAPER + "\nOne more line.\n", encoding="utf-8")
+    with pytest.raises(DiskFullError) as err:
+        run_corpus(corpus, out, progress=False, workers=1)
+    assert err.value.exit_code == 5 and err.value.code == "E146"
+    assert _outputs(out) == before
+    assert not list(out.glob(".*.tmp"))
+
+
+# -- two runs on one output folder --------------------------------------------------------------
+def test_a_second_run_on_a_locked_output_folder_exits_6_and_deletes_nothing(tmp_path):
+    import fcntl
+
+    from pipeline.outdir import LOCK_FILE
+
+    corpus = _corpus(tmp_path)
+    out = tmp_path / "out"
+    assert _cli("--corpus", corpus, "--out", out).returncode == 0
+    before = _outputs(out)
+    live_temp = out / ".trials.csv.live.tmp"  # a temporary file of the run that holds the lock
+    live_temp.write_text("being written", encoding="utf-8")
+    with open(out / LOCK_FILE, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.write(str(os.getpid()))
+        lock.flush()
+        res = _cli("--corpus", corpus, "--out", out)
+    assert res.returncode == 6
+    _one_line_error(res, "E147")
+    assert live_temp.read_text(encoding="utf-8") == "being written"
+    assert _outputs(out) == before
+    assert _cli("--corpus", corpus, "--out", out).returncode == 0  # the lock went with its holder
+
+
+def test_two_runs_started_together_on_one_folder(tmp_path):
+    corpus = _corpus(tmp_path, {f"p{k}.txt": PAPER.replace("71", f"{10 + k}") for k in range(6)})
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "pipeline", "--quiet", "--workers", "1", "--corpus", str(corpus), "--out", str(out)]
+    procs = [subprocess.Popen(args, cwd=ROOT, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    codes = sorted(code for code, _ in results)
+    assert codes in ([0, 0], [0, 6]), results  # one after the other, or the second refused
+    assert all("Traceback" not in err for _, err in results)
+    with open(out / "trials.csv", encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == 6
+
+
+# -- --strict ------------------------------------------------------------------------------------
+def test_strict_exits_4_when_a_registry_file_is_missing(tmp_path):
+    corpus = _corpus(tmp_path)
+    res = _cli("--corpus", corpus, "--out", tmp_path / "out", "--strict", "--registry", tmp_path / "missing.json")
+    assert res.returncode == 4, res.stderr
+    assert "E130" in res.stderr
+
+
+# -- the library from a script on standard input, a notebook, a thread ---------------------------
+LIBRARY_SCRIPT = """
+import sys
+from pipeline import run_corpus
+summary = run_corpus(sys.argv[1], sys.argv[2], progress=False, workers=2)
+print(len(summary.trials), summary.n_errors)
+"""
+
+
+def _library_call(tmp_path: Path, how: str) -> subprocess.CompletedProcess:
+    corpus = _corpus(tmp_path, {f"p{k}.txt": PAPER.replace("71", f"{20 + k}") for k in range(3)})
+    args = [str(corpus), str(tmp_path / "out")]
+    if how == "stdin":  # python - <<EOF
+        return subprocess.run([sys.executable, "-", *args], input=LIBRARY_SCRIPT, capture_output=True, text=True,
+                              cwd=tmp_path, timeout=300)
+    if how == "notebook":  # a main module without a file, code run cell by cell in its namespace
+        cells = LIBRARY_SCRIPT.strip().split("\n")
+        driver = ("import sys, __main__\nsys.argv = [''] + %r\nns = __main__.__dict__\n"
+                  "for cell in %r:\n    exec(compile(cell, '<ipython-input>', 'exec'), ns)\n") % (args, cells)
+        return subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    driver = ("import sys, threading\nsys.argv = [''] + %r\nerrors = []\n"
+              "def call():\n    try:\n        exec(%r, {})\n    except BaseException as err:\n        errors.append(err)\n        raise\n"
+              "t = threading.Thread(target=call)\nt.start()\nt.join()\nsys.exit(1 if errors else 0)\n") % (args, LIBRARY_SCRIPT)
+    script = tmp_path / "threaded.py"
+    script.write_text(driver, encoding="utf-8")
+    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+
+
+@pytest.mark.parametrize("how", ["stdin", "notebook", "thread"])
+def test_run_corpus_works_from_stdin_a_notebook_and_a_thread(tmp_path, how):
+    res = _library_call(tmp_path, how)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.split() == ["3", "0"], res.stdout + res.stderr[-2000:]
+
+
+def test_extract_text_refuses_what_is_not_text():
+    from pipeline import extract_text
+
+    with pytest.raises(RunError) as err:
+        extract_text(b"NCT09000071 phase 2")
+    assert err.value.code == "E148"
+
+
+def test_api_run_and_engine_import_one_way():
+    """No module of the run's chain imports (even inside a function) one that leads back to it."""
+    import ast
+
+    names = ("api", "run", "engine", "paper", "outdir", "cache")
+    graph = {}
+    for name in names:
+        tree = ast.parse((ROOT / "pipeline" / f"{name}.py").read_text(encoding="utf-8"))
+        found = set()
+        for node in ast.walk(tree):
+            mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for mod in mods:
+                parts = mod.split(".")
+                if parts[0] == "pipeline" and len(parts) > 1 and parts[1] in names:
+                    found.add(parts[1])
+        graph[name] = found - {name}
+
+    def reaches(start, goal, seen=()):
+        return any(n == goal or (n not in seen and reaches(n, goal, (*seen, n))) for n in graph[start])
+
+    assert not [n for n in names if reaches(n, n)], graph
+
+
+# -- snippets -----------------------------------------------------------------------------------
+def test_bidi_controls_leave_the_snippets_and_are_counted(tmp_path):
+    from pipeline import run_corpus
+
+    text = PAPER.replace("adipose MSCs", "adipose \u202eSCSM evitan\u202c MSCs")
+    summary = run_corpus(_corpus(tmp_path, {"a.txt": text}), tmp_path / "out", progress=False, workers=1)
+    with open(tmp_path / "out" / "evidence.csv", encoding="utf-8") as fh:
+        snippets = [r["snippet"] for r in csv.DictReader(fh)]
+    assert snippets and not any(c in s for s in snippets for c in "\u202e\u202c")
+    assert "W205" in summary.papers[0].message

@@ -132,6 +132,7 @@ class PaperLinker:
         # plain text is one page: every value's page is that page's number (None)
         self._page = norm.page_numbers[0] if len(norm.page_starts) == 1 else False
         self.own = OwnTrials()
+        self._sentence_ids: dict[int, list[Mention]] = {}
         self._sections: Sections | None = None
         self._document_best: dict[str, tuple] = {}  # single-value field -> the document scope's value
 
@@ -440,10 +441,17 @@ class PaperLinker:
         return out
 
     # -------------------------------------------------------------- running text
+    def _ids_in(self, g: Segment) -> list[Mention]:
+        """The registry ids a sentence prints (found once: the own-trial search and the sentence pass both ask)."""
+        found = self._sentence_ids.get(g.start)
+        if found is None:
+            found = self._sentence_ids[g.start] = find_registry_ids(self.text[g.start:g.end])
+        return found
+
     def sentence_anchors(self, g: Segment) -> list[tuple[str, str, int, int, str]]:
         """(trial_id, registry, start, end, extractor) for each trial a sentence names."""
         chunk = self.text[g.start:g.end]
-        out = [(m.value, m.get("registry", ""), g.start + m.start, g.start + m.end, "registry_ids") for m in find_registry_ids(chunk)]
+        out = [(m.value, m.get("registry", ""), g.start + m.start, g.start + m.end, "registry_ids") for m in self._ids_in(g)]
         for s, e, nums, single in find_bracket_citations(chunk):
             if single and nums[0] in self.ref_ids:
                 out.append((self.ref_ids[nums[0]], "publication", g.start + s, g.start + e, "citation"))
@@ -642,7 +650,7 @@ class PaperLinker:
                             self.emit(tid, m, ln.start, ve, 0.85, "document")
 
     def run(self) -> list[Evidence]:
-        self.own = find_own_trials(self.text, [(g.start, g.end) for g in self.seg.segments if g.kind == "sentence"])
+        self.own = find_own_trials(self.text, [(g.start, g.end, self._ids_in(g)) for g in self.seg.segments if g.kind == "sentence"])
         self.table_rows()
         self.record_fields()
         self.find_publication_trials()

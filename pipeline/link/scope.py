@@ -64,13 +64,13 @@ def group_registrations(ids: list[tuple[str, str]]) -> list[list[tuple[str, str]
     return [[x] for x in ids]
 
 
-def find_own_trials(text: str, sentences: list[tuple[int, int]]) -> OwnTrials:
-    """The document's own trials, from the sentences (spans) that state a registration."""
+def find_own_trials(text: str, sentences: list[tuple[int, int, list]]) -> OwnTrials:
+    """The document's own trials, from the sentences that state a registration: (start, end, the
+    registry ids the sentence prints, as `find_registry_ids` gives them)."""
     own = OwnTrials()
     front = max(FRONT_MIN, int(len(text) * FRONT_SHARE))
     late_ok = None  # may a statement stand after the front part? (not in a review naming many trials)
-    for s, e in sentences:
-        found = find_registry_ids(text[s:e])  # (a quick test first: most sentences name no id)
+    for s, e, found in sentences:
         if not found or not REGISTRATION_CUE.search(text, max(0, s - CUE_BEFORE), e):
             continue
         if s > front:

@@ -377,17 +377,15 @@ def _cell_line_rows(lines: list[Line], first: int, limit: int, n_columns: int, i
 def _header_candidates(text: str, lines: list[Line]) -> list[int]:
     """The lines right above a line that may hold a registry id: where a table's header with no
     caption may stand (`_leads_rows` decides)."""
-    out, last = [], -1
-    starts = None
+    out, pos, index, last = [], 0, 0, -1  # `index`: the line starting at `pos`
     for m in _ID_HINT.finditer(text):
-        if starts is None:
-            starts = [ln.start for ln in lines]
-        i = bisect_right(starts, m.start()) - 1
-        if i == last:
+        index += text.count("\n", pos, m.start())
+        pos = m.start()
+        if index == last:
             continue
-        last = i
-        j = i - 1
-        while j >= 0 and lines[j].blank and i - j <= 2:
+        last = index
+        j = index - 1
+        while j >= 0 and lines[j].blank and index - j <= 2:
             j -= 1
         if j >= 0 and not lines[j].blank:
             out.append(j)

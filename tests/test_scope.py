@@ -199,3 +199,19 @@ def test_a_clinicaltrials_gov_record_as_text():
     assert tied(ev, own, "acronym") == ["CORD-KNEE"]
     assert tied(ev, own, "phase") == ["PHASE2"]
     assert tied(ev, own, "route") == ["intra_articular"]
+
+
+def test_an_abstract_of_labelled_lines_citing_another_trial_in_its_background():
+    text = ("Cord cells for liver cirrhosis: a randomized phase I/II trial\n\nAbstract\n"
+            "Background: Marrow cells were tried before (NCT07777777).\n"
+            "Methods: 120 patients were randomly assigned to three intravenous infusions of allogeneic hUC-MSCs.\n"
+            "Results: Survival improved.\n"
+            "Clinical trial registration: ChiCTR-ONC-12002342.\n"
+            "Funding: Liver Research Council.\n")
+    ev = extract_text(text)
+    own = "ChiCTR-ONC-12002342"
+    assert tied(ev, own, "route") == ["intravenous"]
+    assert tied(ev, own, "enrollment") == ["120"]
+    assert tied(ev, own, "dose_count") == ["3"]
+    assert tied(ev, own, "sponsors") == ["Liver Research Council"]
+    assert tied(ev, "NCT07777777", "route") == []  # a passage does not cross into the next section

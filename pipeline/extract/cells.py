@@ -102,7 +102,7 @@ def _acronym(text: str, extra) -> list[Mention]:
 def _sponsors(text: str, extra) -> list[Mention]:
     out = []
     for m in regex.finditer(r"[^;\n]+", text):
-        s = m.group(0).strip()
+        s = m.group(0).strip().rstrip(".")
         if len(regex.sub(r"[\W\d_]", "", s)) < 3:
             continue
         start = m.start() + m.group(0).find(s)

@@ -501,11 +501,11 @@ class PaperLinker:
                 scope = ""
                 if len(trial_ids) == 1:
                     targets, conf = trial_ids, None
-                elif not trial_ids and current is not None and i - since <= PASSAGE_SENTENCES:
+                elif not trial_ids and current is not None and i - since <= PASSAGE_SENTENCES and self._sections_of().same(anchored[since][0].start, g.start):
                     targets, conf, scope = [current], PASSAGE_CONFIDENCE, "passage"
-                elif not trial_ids and own and para_trials <= own and self._speaks_of_own(g.start):
+                elif not trial_ids and own and self._only_own_near(anchored, g, para_trials, own) and self._speaks_of_own(g.start):
                     targets, conf, scope = self.own.ids, DOCUMENT_CONFIDENCE, "document"
-                elif not trial_ids and own and para_trials <= own:
+                elif not trial_ids and own and self._only_own_near(anchored, g, para_trials, own):
                     # a background or a discussion speaks of other studies; a funding statement
                     # (often among the acknowledgements) still names the paper's own funders
                     for m in (m for m in ms if m.extractor == "funders"):
@@ -552,10 +552,21 @@ class PaperLinker:
             return anchors
         return [(aliases.get(a[0], a[0]),) + tuple(a[1:]) for a in anchors]
 
-    def _speaks_of_own(self, offset: int) -> bool:
+    def _only_own_near(self, anchored, g: Segment, para_trials: set, own: set) -> bool:
+        """Does the part of the paragraph under the sentence's heading name no trial but the own?
+        (An abstract's background citing another trial does not keep its methods from the own trial.)"""
+        if para_trials <= own:
+            return True
+        sections = self._sections_of()
+        return all(a[0] in own for h, anchors in anchored if sections.same(h.start, g.start) for a in anchors)
+
+    def _sections_of(self) -> Sections:
         if self._sections is None:
             self._sections = Sections(self.text)
-        return self._sections.speaks_of_own(offset)
+        return self._sections
+
+    def _speaks_of_own(self, offset: int) -> bool:
+        return self._sections_of().speaks_of_own(offset)
 
     def _document_values(self, g: Segment, ms: list[Mention]) -> list[Mention]:
         """At document scope a single-value field keeps one value: held back here, the best one

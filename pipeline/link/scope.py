@@ -31,7 +31,7 @@ HEADING = regex.compile(
     r"(?im)^[ \t]*(?:\d{1,2}\.?[ \t]+)?(?:\*\*)?(?P<name>abstract|summary|background|introduction|objectives?|aims?"
     r"|methods?|methods?\s*/\s*design|materials\s+and\s+methods|patients\s+and\s+methods|study\s+design|design"
     r"|results|findings|discussion|conclusions?|interpretation|trial\s+registration|registration|(?:trial|study)\s+status|funding|acknowledge?ments?"
-    r"|references|keywords?|limitations|rationale|research\s+summary|summary\s+of\s+research)(?:\*\*)?[ \t]*:?[ \t]*$"
+    r"|references|keywords?|limitations|rationale|research\s+summary|summary\s+of\s+research)(?:\*\*)?[ \t]*(?::|$)"
 )
 # sections that speak of other studies: nothing in them is the document's own trial's
 OTHER_STUDIES = frozenset({
@@ -98,7 +98,8 @@ def find_own_trials(text: str, sentences: list[tuple[int, int, list]]) -> OwnTri
 
 
 class Sections:
-    """The heading each offset of a text stands under (lower case, '' before the first)."""
+    """The heading each offset of a text stands under (lower case, '' before the first): a heading
+    line (`Methods`) or a label opening a line (`Methods: ...`)."""
 
     def __init__(self, text: str):
         self.starts: list[int] = []
@@ -115,3 +116,7 @@ class Sections:
 
     def speaks_of_own(self, offset: int) -> bool:
         return self.at(offset) not in OTHER_STUDIES
+
+    def same(self, a: int, b: int) -> bool:
+        """Do offsets a and b stand under one heading (a passage does not cross into the next section)?"""
+        return bisect_right(self.starts, a) == bisect_right(self.starts, b)

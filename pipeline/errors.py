@@ -40,19 +40,27 @@ class RunError(PipelineError):
         self.exit_code = exit_code
 
 
-class DiskFullError(RunError, OSError):
-    """The disk (or quota) filled up while the run wrote its outputs (E146, exit code 5): the
-    previous outputs are kept. Also an `OSError` (errno ENOSPC), as the failed write was."""
+class OutputError(RunError, OSError):
+    """The output folder cannot be written (E144, exit code 2): read-only, forbidden, a file in
+    its way. Also an `OSError`, with the failed call's `errno`, as the failed write was."""
 
     def __new__(cls, *args, **kw):
         return OSError.__new__(cls)
 
-    def __init__(self, code: str = "E146", exit_code: int = 5, **kw):
+    def __init__(self, code: str = "E144", exit_code: int = 2, errno: int | None = None, **kw):
         super().__init__(code, exit_code, **kw)
-        self.errno = 28
+        self.errno = errno
 
     def __str__(self) -> str:
         return self.message
+
+
+class DiskFullError(OutputError):
+    """The disk (or quota) filled up while the run wrote its outputs (E146, exit code 5): the
+    previous outputs are kept."""
+
+    def __init__(self, code: str = "E146", exit_code: int = 5, errno: int | None = 28, **kw):
+        super().__init__(code, exit_code, errno, **kw)
 
 
 # messages for input files (papers.csv `message`)

@@ -328,3 +328,31 @@ def test_bidi_controls_leave_the_snippets_and_are_counted(tmp_path):
         snippets = [r["snippet"] for r in csv.DictReader(fh)]
     assert snippets and not any(c in s for s in snippets for c in "\u202e\u202c")
     assert "W205" in summary.papers[0].message
+
+
+# -- spreadsheet formulas in the CSV files ------------------------------------------------------
+def test_cells_a_spreadsheet_would_run_are_neutralized_in_every_csv_and_kept_in_parquet(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from pipeline import run_corpus
+
+    text = PAPER.replace("The trial was completed.", "The trial was sponsored by =HYPERLINK(\"http://x\") University.")
+    corpus = _corpus(tmp_path, {"=cmd()+1.txt": text, "@sum.txt": PAPER.replace("71", "74"),
+                                "-rf.txt": PAPER.replace("71", "75")})
+    out = tmp_path / "out"
+    run_corpus(corpus, out, progress=False, workers=1)
+    for name in ("trials", "evidence", "papers"):
+        with open(out / f"{name}.csv", encoding="utf-8", newline="") as fh:
+            cells = [c for row in csv.reader(fh) for c in row]
+        assert cells and not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], name
+    with open(out / "papers.csv", encoding="utf-8", newline="") as fh:
+        assert {r["paper_id"] for r in csv.DictReader(fh)} == {"'=cmd()+1", "'@sum", "'-rf"}
+    assert set(pq.read_table(out / "papers.parquet").column("paper_id").to_pylist()) == {"=cmd()+1", "@sum", "-rf"}
+    evidence = pq.read_table(out / "evidence.parquet").column("paper_id").to_pylist()
+    assert "=cmd()+1" in evidence
+    assert "apostrophe" in json.loads((out / "datapackage.json").read_text(encoding="utf-8"))["description"]
+    run_corpus(corpus, out, progress=False, workers=1)  # stored results (their rendered lines) follow the rule too
+    with open(out / "evidence.csv", encoding="utf-8", newline="") as fh:
+        assert "'=cmd()+1" in {r["paper_id"] for r in csv.DictReader(fh)}

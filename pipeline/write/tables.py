@@ -62,16 +62,6 @@ def atomic_path(path: Path, mode: str = "w", durable: bool = True, **kw):
         raise
 
 
-def _cell(value, is_list: bool):
-    if value is None:
-        return ""
-    if is_list:
-        return LIST_SEP.join(sorted(str(v) for v in value))
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 def _typed(value, ftype: str, is_list: bool):
     if is_list:
         return LIST_SEP.join(sorted(str(v) for v in value)) if value else None
@@ -99,6 +89,13 @@ def _schema(columns, primary_key=None) -> dict:
     return schema
 
 
+CSV_RULE = (
+    "In the CSV files, a text cell that starts with =, +, -, @, a tab or a carriage return is written "
+    "with an apostrophe (') before it, so that a spreadsheet shows it as text instead of running it "
+    "as a formula; the Parquet files hold every value exactly as extracted."
+)
+
+
 def datapackage(version: str) -> dict:
     def res(name, columns, pk=None, description=""):
         return {
@@ -112,6 +109,7 @@ def datapackage(version: str) -> dict:
         "name": "msc-clinical-trials",
         "title": "Clinical trials of mesenchymal stem/stromal cell therapy, extracted from review papers",
         "version": version,
+        "description": CSV_RULE,
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": [
             res("trials", TRIAL_COLUMNS, "trial_id", "One row per deduplicated trial"),

@@ -356,3 +356,39 @@ def test_cells_a_spreadsheet_would_run_are_neutralized_in_every_csv_and_kept_in_
     run_corpus(corpus, out, progress=False, workers=1)  # stored results (their rendered lines) follow the rule too
     with open(out / "evidence.csv", encoding="utf-8", newline="") as fh:
         assert "'=cmd()+1" in {r["paper_id"] for r in csv.DictReader(fh)}
+
+
+# -- registry exports of hostile shapes ---------------------------------------------------------
+def _study(nct: str, **design) -> dict:
+    return {"protocolSection": {"identificationModule": {"nctId": nct, "briefTitle": "A stromal cell trial"},
+                                **design}}
+
+
+@pytest.mark.parametrize("shape", ["deep", "collaborators", "secondary", "huge_enrollment", "huge_enrollment_csv"])
+def test_a_hostile_registry_export_is_reported_and_the_run_goes_on(tmp_path, shape):
+    import json
+
+    from pipeline import run_corpus
+
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(_study("NCT09000071", statusModule={"overallStatus": "COMPLETED"})), encoding="utf-8")
+    bad = tmp_path / ("bad.csv" if shape.endswith("csv") else "bad.json")
+    if shape == "deep":
+        bad.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    elif shape == "collaborators":
+        bad.write_text(json.dumps(_study("NCT09000072", sponsorCollaboratorsModule={"collaborators": 5})), encoding="utf-8")
+    elif shape == "secondary":
+        bad.write_text(json.dumps(_study("NCT09000072")).replace('"briefTitle"', '"secondaryIdInfos": 7, "briefTitle"'),
+                       encoding="utf-8")
+    elif shape == "huge_enrollment":
+        bad.write_text(json.dumps(_study("NCT09000072")).replace(
+            '"identificationModule"', '"designModule": {"enrollmentInfo": {"count": %s}}, "identificationModule"' % ("9" * 5000)),
+            encoding="utf-8")
+    else:
+        bad.write_text("NCT Number,Study Title,Enrollment\nNCT09000072,A trial," + "9" * 5000 + "\n", encoding="utf-8")
+    summary = run_corpus(_corpus(tmp_path), tmp_path / "out", progress=False, workers=1,
+                         registries=[str(bad), str(good)])
+    trial = {t["trial_id"]: t for t in summary.trials}["NCT09000071"]
+    assert trial["registry_status"] == "found"
+    if shape in ("deep",):
+        assert any(m.startswith("[E13") and "bad.json" in m for m in summary.registry_messages), summary.registry_messages

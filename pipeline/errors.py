@@ -98,6 +98,7 @@ MESSAGES = {
     "C313": "{where}: {field} holds one value, but {value!r} has several ('|' separates list values)",
     "C314": "{where}: '{action}' takes one value per line, but {value!r} has several: write one line per value",
     "C315": "{where}: cannot {action} {field} {value!r}: trial {trial_id} has no such value (it has: {values})",
+    "C317": "{where}: a quote opened on this line is never closed: the line is not applied (the lines after it are read on their own); close the quote",
     "C316": "{where}: contradicts line(s) {others} ({why}); none of these lines is applied",
     # registry exports (pipeline/registry/); `path` is the file as given
     "E130": "registry file {path}: cannot read it: {error}",

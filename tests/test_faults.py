@@ -392,3 +392,45 @@ def test_a_hostile_registry_export_is_reported_and_the_run_goes_on(tmp_path, sha
     assert trial["registry_status"] == "found"
     if shape in ("deep",):
         assert any(m.startswith("[E13") and "bad.json" in m for m in summary.registry_messages), summary.registry_messages
+
+
+# -- corrections files --------------------------------------------------------------------------
+def test_an_unclosed_quote_is_named_and_the_lines_after_it_are_read():
+    from pipeline.corrections import parse_corrections
+
+    text = ("trial_id,field,action,value\n"
+            'NCT09000071,phase,set,"PHASE2\n'
+            "NCT09000072,phase,set,PHASE1\n"
+            "NCT09000073,route,reject,intravenous\n")
+    corrections, problems = parse_corrections(text, "c.csv")
+    assert [(c.trial_id, c.line) for c in corrections] == [("NCT09000072", 3), ("NCT09000073", 4)]
+    assert len(problems) == 1 and "C317" in problems[0] and "c.csv line 2" in problems[0]
+
+
+def test_a_quoted_value_over_several_lines_is_still_one_value():
+    from pipeline.corrections import parse_corrections
+
+    text = 'trial_id,field,action,value,note\nNCT09000071,phase,set,PHASE2,"two\nlines"\nNCT09000072,phase,set,PHASE1,\n'
+    corrections, problems = parse_corrections(text, "c.csv")
+    assert not problems and [(c.trial_id, c.line, c.note) for c in corrections] == [
+        ("NCT09000071", 2, "two\nlines"), ("NCT09000072", 4, "")]
+
+
+def test_a_long_list_of_line_numbers_is_summarized():
+    from pipeline.errors import summarize_numbers
+
+    text = summarize_numbers([2, *range(5, 1_000_005), 1_000_010])
+    assert text == "2, 5-1,000,004, 1,000,010"
+    many = summarize_numbers(range(2, 2_000_000, 2))
+    assert len(many) < 200 and many.endswith("and 999,989 more")
+
+
+def test_contradicting_lines_are_one_short_message(tmp_path):
+    from pipeline.corrections import CorrectionPlan, parse_corrections
+
+    rows = ["trial_id,field,action,value"] + [f"NCT09000071,phase,set,PHASE{1 + k % 2}" for k in range(5000)]
+    corrections, problems = parse_corrections("\n".join(rows) + "\n", "c.csv")
+    plan = CorrectionPlan(corrections)
+    plan.filter_table  # (the plan is built from the lines)
+    found = plan.finish().problems
+    assert found and "C316" in found[0] and all(len(p) < 600 for p in found), [len(p) for p in found]

@@ -82,6 +82,10 @@ MESSAGES = {
     "W202": "duplicate of {other} (same content): read once",
     "W203": "no trial found",
     "W204": "{count} NUL byte(s) removed from the text: the file may be damaged; check it",
+    "W206": "{count:,} of {total:,} pages could not be read ({reason}): pages {pages}",
+    "W207": "{count:,} of {total:,} pages have no text layer (scanned or blank): pages {pages}",
+    "W208": "{count:,} of {total:,} pages have many characters without a Unicode mapping (text may be garbled): pages {pages}",
+    "W209": "the file does not end with %%EOF: it may be truncated (the pages that can be read are read)",
     "W205": "{count} bidirectional control character(s) (e.g. U+202E) removed from the snippets: they would show the text in another order",
     # reviewer corrections (pipeline/corrections.py); `where` is "<file> line <n>"
     "C301": "{path}: corrections file not found",

@@ -434,3 +434,70 @@ def test_contradicting_lines_are_one_short_message(tmp_path):
     plan.filter_table  # (the plan is built from the lines)
     found = plan.finish().problems
     assert found and "C316" in found[0] and all(len(p) < 600 for p in found), [len(p) for p in found]
+
+
+# -- PDFs ---------------------------------------------------------------------------------------
+PDF_CONTENT = b"BT /F1 12 Tf 72 700 Td (In a phase 2 trial NCT09000071 patients received MSCs.) Tj ET"
+
+
+def _pdf_objects(kids: bytes, count: int, extra: list[bytes] = ()) -> list[bytes]:
+    return [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(PDF_CONTENT) + PDF_CONTENT + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        *extra,
+    ]
+
+
+def test_a_page_tree_that_loops_is_e107_or_its_readable_pages_never_e109(tmp_path):
+    from pdf_fixtures import raw_pdf
+
+    from pipeline.paper import process_paper
+
+    looped = process_paper(raw_pdf(tmp_path / "loop.pdf", _pdf_objects(b"3 0 R 2 0 R", 2)))
+    assert "E109" not in looped.message
+    assert looped.status == "warning" and "W206" in looped.message and "1 of 2 pages" in looped.message
+    only_loop = process_paper(raw_pdf(tmp_path / "only-loop.pdf", _pdf_objects(b"2 0 R", 1)))
+    assert only_loop.status == "error" and only_loop.message.startswith("[E107]"), only_loop.message
+
+
+def test_page_warnings_are_one_coded_summary(tmp_path):
+    from pdf_fixtures import image_only_pdf
+
+    from pipeline.ingest.pdf import read_pdf
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "blank.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 700, "In a phase 2 trial (NCT09000071), 30 patients received MSCs.")
+    c.showPage()
+    for _ in range(2999):
+        c.rect(80, 300, 300, 200, fill=1)
+        c.showPage()
+    c.save()
+    doc = read_pdf(path, "blank")
+    assert len(doc.pages) == 3000
+    assert doc.warnings == ("[W207] 2,999 of 3,000 pages have no text layer (scanned or blank): pages 2-3,000",)
+    assert image_only_pdf  # (the all-blank file stays an E107 pdf-no-text: tests/test_pdf_ingest.py)
+
+
+def test_a_truncated_pdf_gives_the_pages_before_the_cut(tmp_path):
+    from pdf_fixtures import raw_pdf
+
+    from pipeline.paper import process_paper
+
+    second = b"BT /F1 12 Tf 72 700 Td (" + b"A second page that the download cut short. " * 40 + b") Tj ET"
+    whole = raw_pdf(tmp_path / "whole.pdf", _pdf_objects(b"3 0 R 6 0 R", 2, [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 7 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(second) + second + b"\nendstream",
+    ]))
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: data.index(b"7 0 obj") + 40])
+    result = process_paper(cut)
+    assert result.status == "warning", result.message
+    assert "W209" in result.message
+    assert result.n_trials == 1

@@ -501,3 +501,23 @@ def test_a_truncated_pdf_gives_the_pages_before_the_cut(tmp_path):
     assert result.status == "warning", result.message
     assert "W209" in result.message
     assert result.n_trials == 1
+
+
+def test_text_only_in_annotations_and_form_fields_is_read(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    from pipeline.paper import process_paper
+
+    path = tmp_path / "annotated.pdf"
+    c = canvas.Canvas(str(path))
+    c.rect(80, 300, 300, 200, fill=1)  # no text drawn on the page itself
+    c.textAnnotation("In a phase 2 trial (NCT09000076), 30 patients received intravenous MSCs.",
+                     Rect=(72, 700, 300, 760))
+    c.acroForm.textfield(name="registry", value="The phase 1 trial NCT09000077 gave bone marrow MSCs.",
+                         x=72, y=600, width=400, height=20)
+    c.showPage()
+    c.save()
+    result = process_paper(path)
+    assert result.status != "error", result.message
+    trials = {e.trial_id for e in result.evidence if e.trial_id} if result.evidence else None
+    assert result.n_trials == 2, (result.message, trials)

@@ -374,15 +374,51 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, buffer) -> _PageLayout:
         textpage = page.get_textpage()
         try:
             if textpage.count_chars() <= 0:
-                return _PageLayout(height)
-            spans, others, frame_height = _page_spans(page, textpage, width, height, buffer)
-            layout = _PageLayout(frame_height)
-            layout.lines = _layout(spans, textpage) + _margin_lines(others, textpage)
+                layout = _PageLayout(height)
+            else:
+                spans, others, frame_height = _page_spans(page, textpage, width, height, buffer)
+                layout = _PageLayout(frame_height)
+                layout.lines = _layout(spans, textpage) + _margin_lines(others, textpage)
+            layout.lines += _annotation_lines(page.raw)
             return layout
         finally:
             textpage.close()
     finally:
         page.close()
+
+
+_NOT_TEXT_ANNOTATIONS = (pdfium_c.FPDF_ANNOT_LINK, pdfium_c.FPDF_ANNOT_POPUP)
+
+
+def _annotation_lines(page_raw) -> list[_Line]:
+    """The text of the page's annotations (a note's or free-text box's contents) and form fields
+    (a field's value), one block each after the page's text: a PDF whose text is only there is
+    not a scan. (Kept by the running-header rule, like table rows.)"""
+    lines = []
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page_raw)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page_raw, i)
+        if not annot:
+            continue
+        try:
+            if pdfium_c.FPDFAnnot_GetSubtype(annot) in _NOT_TEXT_ANNOTATIONS:
+                continue
+            keys = (b"Contents", b"V") if pdfium_c.FPDFAnnot_GetSubtype(annot) == pdfium_c.FPDF_ANNOT_WIDGET else (b"Contents",)
+            for key in keys:
+                text = _annotation_string(annot, key)
+                for k, part in enumerate(p for p in text.split("\n") if p.strip()):
+                    lines.append(_Line(part.translate(CHARACTER_FIXES).strip(), -1.0, -1.0, blank_before=k == 0, table=True))
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+    return lines
+
+
+def _annotation_string(annot, key: bytes) -> str:
+    size = pdfium_c.FPDFAnnot_GetStringValue(annot, key, None, 0)
+    if size <= 2:
+        return ""
+    buffer = (ctypes.c_ushort * (size // 2 + 1))()
+    pdfium_c.FPDFAnnot_GetStringValue(annot, key, buffer, size)
+    return ctypes.string_at(buffer, size - 2).decode("utf-16-le", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _page_spans(page, textpage, width: float, height: float, buffer):

@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
 from pipeline import vocab
-from pipeline.errors import message
+from pipeline.errors import message, summarize_numbers
 from pipeline.extract.registry_ids import canonical_id
 from pipeline.models import Evidence
 from pipeline.schema import (
@@ -129,12 +129,13 @@ def read_corrections(path) -> tuple[list[Correction], list[str]]:
 def parse_corrections(text: str, source: str = "<corrections>") -> tuple[list[Correction], list[str]]:
     """`read_corrections` on a string (e.g. an upload); `source` names it in messages."""
     text = text.lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header, line_end = None, 0
+    header, line = None, 0
     corrections, problems = [], []
     try:
-        for cells in reader:
-            line, line_end = line_end + 1, reader.line_num
+        for line, cells in _records(text):
+            if cells is None:
+                problems.append(message("C317", where=f"{source} line {line}"))
+                continue
             if not any(c.strip() for c in cells):
                 continue
             if header is None:
@@ -155,10 +156,31 @@ def parse_corrections(text: str, source: str = "<corrections>") -> tuple[list[Co
             except _Invalid as err:
                 problems.append(str(err))
     except csv.Error as err:
-        problems.append(message("C302", path=source, error=f"line {reader.line_num}: {err}"))
+        problems.append(message("C302", path=source, error=f"line {line}: {err}"))
     if header is None and not problems:
         problems.append(message("C303", path=source, columns=", ".join(CORRECTION_COLUMNS)))
     return corrections, problems
+
+
+def _records(text: str):
+    """(first line number, cells) of each CSV record of `text`. A record whose quote is never
+    closed (it runs over several lines with an odd number of quotes) gives (line, None), and
+    reading goes on at the line after that one: the quote does not swallow the lines after it."""
+    physical = io.StringIO(text, newline="").readlines()
+    offset = 0
+    while True:
+        reader = csv.reader(physical[offset:])
+        previous = 0
+        for cells in reader:
+            first, last = offset + previous + 1, offset + reader.line_num
+            previous = reader.line_num
+            if last > first and "".join(physical[first - 1:last]).count('"') % 2:
+                yield first, None
+                offset = first
+                break
+            yield first, cells
+        else:
+            return
 
 
 def _correction(row: Mapping[str, str], line: int, source: str) -> Correction:
@@ -437,7 +459,7 @@ class CorrectionPlan:
                 all_lines = sorted(n for ln in conflict for n in ln.lines)
                 first = min(conflict, key=lambda ln: ln.c.line)
                 self._problems.append((all_lines[0], message(
-                    "C316", where=_where(first.c), others=", ".join(str(n) for n in all_lines[1:]), why=why)))
+                    "C316", where=_where(first.c), others=summarize_numbers(all_lines[1:]), why=why)))
         return [ln for ln in lines if id(ln) not in dropped]
 
     @staticmethod

@@ -40,19 +40,27 @@ class RunError(PipelineError):
         self.exit_code = exit_code
 
 
-class DiskFullError(RunError, OSError):
-    """The disk (or quota) filled up while the run wrote its outputs (E146, exit code 5): the
-    previous outputs are kept. Also an `OSError` (errno ENOSPC), as the failed write was."""
+class OutputError(RunError, OSError):
+    """The output folder cannot be written (E144, exit code 2): read-only, forbidden, a file in
+    its way. Also an `OSError`, with the failed call's `errno`, as the failed write was."""
 
     def __new__(cls, *args, **kw):
         return OSError.__new__(cls)
 
-    def __init__(self, code: str = "E146", exit_code: int = 5, **kw):
+    def __init__(self, code: str = "E144", exit_code: int = 2, errno: int | None = None, **kw):
         super().__init__(code, exit_code, **kw)
-        self.errno = 28
+        self.errno = errno
 
     def __str__(self) -> str:
         return self.message
+
+
+class DiskFullError(OutputError):
+    """The disk (or quota) filled up while the run wrote its outputs (E146, exit code 5): the
+    previous outputs are kept."""
+
+    def __init__(self, code: str = "E146", exit_code: int = 5, errno: int | None = 28, **kw):
+        super().__init__(code, exit_code, errno, **kw)
 
 
 # messages for input files (papers.csv `message`)
@@ -77,6 +85,10 @@ MESSAGES = {
     "W202": "duplicate of {other} (same content): read once",
     "W203": "no trial found",
     "W204": "{count} NUL byte(s) removed from the text: the file may be damaged; check it",
+    "W206": "{count:,} of {total:,} pages could not be read ({reason}): pages {pages}",
+    "W207": "{count:,} of {total:,} pages have no text layer (scanned or blank): pages {pages}",
+    "W208": "{count:,} of {total:,} pages have many characters without a Unicode mapping (text may be garbled): pages {pages}",
+    "W209": "the file does not end with %%EOF: it may be truncated (the pages that can be read are read)",
     "W205": "{count} bidirectional control character(s) (e.g. U+202E) removed from the snippets: they would show the text in another order",
     # reviewer corrections (pipeline/corrections.py); `where` is "<file> line <n>"
     "C301": "{path}: corrections file not found",
@@ -93,6 +105,7 @@ MESSAGES = {
     "C313": "{where}: {field} holds one value, but {value!r} has several ('|' separates list values)",
     "C314": "{where}: '{action}' takes one value per line, but {value!r} has several: write one line per value",
     "C315": "{where}: cannot {action} {field} {value!r}: trial {trial_id} has no such value (it has: {values})",
+    "C317": "{where}: a quote opened on this line is never closed: the line is not applied (the lines after it are read on their own); close the quote",
     "C316": "{where}: contradicts line(s) {others} ({why}); none of these lines is applied",
     # registry exports (pipeline/registry/); `path` is the file as given
     "E130": "registry file {path}: cannot read it: {error}",

@@ -21,7 +21,7 @@ import os
 import stat
 from pathlib import Path
 
-from pipeline.errors import DiskFullError, RunError
+from pipeline.errors import DiskFullError, OutputError, RunError
 
 LOCK_FILE = ".lock"
 _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -94,10 +94,15 @@ def writing(out: Path):
         raise
     except OSError as err:
         if err.errno in _FULL:
-            raise DiskFullError(path=str(out), error=err.strerror or str(err)) from err
+            raise DiskFullError(errno=err.errno, path=str(out), error=err.strerror or str(err)) from err
         if err.errno in _FORBIDDEN or isinstance(err, (NotADirectoryError, FileExistsError)):
-            raise RunError("E144", path=str(out), error=err.strerror or str(err)) from err
+            raise OutputError(errno=err.errno, path=str(out), error=_what(err)) from err
         raise
+
+
+def _what(err: OSError) -> str:
+    name = f" ({os.fsdecode(err.filename)})" if err.filename else ""
+    return (err.strerror or str(err)) + name
 
 
 class OutLock:

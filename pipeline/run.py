@@ -478,6 +478,9 @@ def _registry(paths: list[str]):
             exports.append(read_export(path))
         except RegistryError as err:
             messages.append(err.message)
+        except (RecursionError, ValueError, TypeError, AttributeError, KeyError) as err:
+            # a shape no check above foresaw: that export is reported, the run goes on
+            messages.append(message("E132", path=path, reason=f"unexpected content ({type(err).__name__}: {err})"))
     if not exports:
         return None, messages
     registry = build_registry(exports)

@@ -1,5 +1,6 @@
 """evidence.csv rows are rendered by Arrow column by column; they must be the bytes Python's csv
-module writes for the same rows, for every character that makes it quote and for numbers."""
+module writes for the same rows (after the spreadsheet rule: an apostrophe before a text cell that
+starts with = + - @ tab or CR), for every character that makes it quote and for numbers."""
 from __future__ import annotations
 
 import csv
@@ -20,11 +21,12 @@ def reference(evidence: list[Evidence]) -> bytes:
     writer = csv.writer(buf, lineterminator="\n")
     for ev in evidence:
         cells = [getattr(ev, k) for k in EVIDENCE_FIELD_NAMES]
-        writer.writerow(["" if v is None else f"{v:g}" if isinstance(v, float) else v for v in cells])
+        writer.writerow(["" if v is None else f"{v:g}" if isinstance(v, float) else
+                         "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in cells])
     return buf.getvalue().encode("utf-8")
 
 
-TEXT = st.lists(st.sampled_from(list('ab ,"\n\r;\t\'é\u2028\u00a0x\x00') + ["NCT01", "×10^6"]), max_size=8).map("".join)
+TEXT = st.lists(st.sampled_from(list('ab ,"\n\r;\t\'é\u2028\u00a0x\x00=+-@') + ["NCT01", "×10^6"]), max_size=8).map("".join)
 
 
 def _ev(text: str, raw: str, page, confidence: float, start: int) -> Evidence:

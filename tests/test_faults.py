@@ -328,3 +328,196 @@ def test_bidi_controls_leave_the_snippets_and_are_counted(tmp_path):
         snippets = [r["snippet"] for r in csv.DictReader(fh)]
     assert snippets and not any(c in s for s in snippets for c in "\u202e\u202c")
     assert "W205" in summary.papers[0].message
+
+
+# -- spreadsheet formulas in the CSV files ------------------------------------------------------
+def test_cells_a_spreadsheet_would_run_are_neutralized_in_every_csv_and_kept_in_parquet(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from pipeline import run_corpus
+
+    text = PAPER.replace("The trial was completed.", "The trial was sponsored by =HYPERLINK(\"http://x\") University.")
+    corpus = _corpus(tmp_path, {"=cmd()+1.txt": text, "@sum.txt": PAPER.replace("71", "74"),
+                                "-rf.txt": PAPER.replace("71", "75")})
+    out = tmp_path / "out"
+    run_corpus(corpus, out, progress=False, workers=1)
+    for name in ("trials", "evidence", "papers"):
+        with open(out / f"{name}.csv", encoding="utf-8", newline="") as fh:
+            cells = [c for row in csv.reader(fh) for c in row]
+        assert cells and not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], name
+    with open(out / "papers.csv", encoding="utf-8", newline="") as fh:
+        assert {r["paper_id"] for r in csv.DictReader(fh)} == {"'=cmd()+1", "'@sum", "'-rf"}
+    assert set(pq.read_table(out / "papers.parquet").column("paper_id").to_pylist()) == {"=cmd()+1", "@sum", "-rf"}
+    evidence = pq.read_table(out / "evidence.parquet").column("paper_id").to_pylist()
+    assert "=cmd()+1" in evidence
+    assert "apostrophe" in json.loads((out / "datapackage.json").read_text(encoding="utf-8"))["description"]
+    run_corpus(corpus, out, progress=False, workers=1)  # stored results (their rendered lines) follow the rule too
+    with open(out / "evidence.csv", encoding="utf-8", newline="") as fh:
+        assert "'=cmd()+1" in {r["paper_id"] for r in csv.DictReader(fh)}
+
+
+# -- registry exports of hostile shapes ---------------------------------------------------------
+def _study(nct: str, **design) -> dict:
+    return {"protocolSection": {"identificationModule": {"nctId": nct, "briefTitle": "A stromal cell trial"},
+                                **design}}
+
+
+@pytest.mark.parametrize("shape", ["deep", "collaborators", "secondary", "huge_enrollment", "huge_enrollment_csv"])
+def test_a_hostile_registry_export_is_reported_and_the_run_goes_on(tmp_path, shape):
+    import json
+
+    from pipeline import run_corpus
+
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(_study("NCT09000071", statusModule={"overallStatus": "COMPLETED"})), encoding="utf-8")
+    bad = tmp_path / ("bad.csv" if shape.endswith("csv") else "bad.json")
+    if shape == "deep":
+        bad.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    elif shape == "collaborators":
+        bad.write_text(json.dumps(_study("NCT09000072", sponsorCollaboratorsModule={"collaborators": 5})), encoding="utf-8")
+    elif shape == "secondary":
+        bad.write_text(json.dumps(_study("NCT09000072")).replace('"briefTitle"', '"secondaryIdInfos": 7, "briefTitle"'),
+                       encoding="utf-8")
+    elif shape == "huge_enrollment":
+        bad.write_text(json.dumps(_study("NCT09000072")).replace(
+            '"identificationModule"', '"designModule": {"enrollmentInfo": {"count": %s}}, "identificationModule"' % ("9" * 5000)),
+            encoding="utf-8")
+    else:
+        bad.write_text("NCT Number,Study Title,Enrollment\nNCT09000072,A trial," + "9" * 5000 + "\n", encoding="utf-8")
+    summary = run_corpus(_corpus(tmp_path), tmp_path / "out", progress=False, workers=1,
+                         registries=[str(bad), str(good)])
+    trial = {t["trial_id"]: t for t in summary.trials}["NCT09000071"]
+    assert trial["registry_status"] == "found"
+    if shape in ("deep",):
+        assert any(m.startswith("[E13") and "bad.json" in m for m in summary.registry_messages), summary.registry_messages
+
+
+# -- corrections files --------------------------------------------------------------------------
+def test_an_unclosed_quote_is_named_and_the_lines_after_it_are_read():
+    from pipeline.corrections import parse_corrections
+
+    text = ("trial_id,field,action,value\n"
+            'NCT09000071,phase,set,"PHASE2\n'
+            "NCT09000072,phase,set,PHASE1\n"
+            "NCT09000073,route,reject,intravenous\n")
+    corrections, problems = parse_corrections(text, "c.csv")
+    assert [(c.trial_id, c.line) for c in corrections] == [("NCT09000072", 3), ("NCT09000073", 4)]
+    assert len(problems) == 1 and "C317" in problems[0] and "c.csv line 2" in problems[0]
+
+
+def test_a_quoted_value_over_several_lines_is_still_one_value():
+    from pipeline.corrections import parse_corrections
+
+    text = 'trial_id,field,action,value,note\nNCT09000071,phase,set,PHASE2,"two\nlines"\nNCT09000072,phase,set,PHASE1,\n'
+    corrections, problems = parse_corrections(text, "c.csv")
+    assert not problems and [(c.trial_id, c.line, c.note) for c in corrections] == [
+        ("NCT09000071", 2, "two\nlines"), ("NCT09000072", 4, "")]
+
+
+def test_a_long_list_of_line_numbers_is_summarized():
+    from pipeline.errors import summarize_numbers
+
+    text = summarize_numbers([2, *range(5, 1_000_005), 1_000_010])
+    assert text == "2, 5-1,000,004, 1,000,010"
+    many = summarize_numbers(range(2, 2_000_000, 2))
+    assert len(many) < 200 and many.endswith("and 999,989 more")
+
+
+def test_contradicting_lines_are_one_short_message(tmp_path):
+    from pipeline.corrections import CorrectionPlan, parse_corrections
+
+    rows = ["trial_id,field,action,value"] + [f"NCT09000071,phase,set,PHASE{1 + k % 2}" for k in range(5000)]
+    corrections, problems = parse_corrections("\n".join(rows) + "\n", "c.csv")
+    plan = CorrectionPlan(corrections)
+    plan.filter_table  # (the plan is built from the lines)
+    found = plan.finish().problems
+    assert found and "C316" in found[0] and all(len(p) < 600 for p in found), [len(p) for p in found]
+
+
+# -- PDFs ---------------------------------------------------------------------------------------
+PDF_CONTENT = b"BT /F1 12 Tf 72 700 Td (In a phase 2 trial NCT09000071 patients received MSCs.) Tj ET"
+
+
+def _pdf_objects(kids: bytes, count: int, extra: list[bytes] = ()) -> list[bytes]:
+    return [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(PDF_CONTENT) + PDF_CONTENT + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        *extra,
+    ]
+
+
+def test_a_page_tree_that_loops_is_e107_or_its_readable_pages_never_e109(tmp_path):
+    from pdf_fixtures import raw_pdf
+
+    from pipeline.paper import process_paper
+
+    looped = process_paper(raw_pdf(tmp_path / "loop.pdf", _pdf_objects(b"3 0 R 2 0 R", 2)))
+    assert "E109" not in looped.message
+    assert looped.status == "warning" and "W206" in looped.message and "1 of 2 pages" in looped.message
+    only_loop = process_paper(raw_pdf(tmp_path / "only-loop.pdf", _pdf_objects(b"2 0 R", 1)))
+    assert only_loop.status == "error" and only_loop.message.startswith("[E107]"), only_loop.message
+
+
+def test_page_warnings_are_one_coded_summary(tmp_path):
+    from pdf_fixtures import image_only_pdf
+
+    from pipeline.ingest.pdf import read_pdf
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "blank.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 700, "In a phase 2 trial (NCT09000071), 30 patients received MSCs.")
+    c.showPage()
+    for _ in range(2999):
+        c.rect(80, 300, 300, 200, fill=1)
+        c.showPage()
+    c.save()
+    doc = read_pdf(path, "blank")
+    assert len(doc.pages) == 3000
+    assert doc.warnings == ("[W207] 2,999 of 3,000 pages have no text layer (scanned or blank): pages 2-3,000",)
+    assert image_only_pdf  # (the all-blank file stays an E107 pdf-no-text: tests/test_pdf_ingest.py)
+
+
+def test_a_truncated_pdf_gives_the_pages_before_the_cut(tmp_path):
+    from pdf_fixtures import raw_pdf
+
+    from pipeline.paper import process_paper
+
+    second = b"BT /F1 12 Tf 72 700 Td (" + b"A second page that the download cut short. " * 40 + b") Tj ET"
+    whole = raw_pdf(tmp_path / "whole.pdf", _pdf_objects(b"3 0 R 6 0 R", 2, [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 7 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(second) + second + b"\nendstream",
+    ]))
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: data.index(b"7 0 obj") + 40])
+    result = process_paper(cut)
+    assert result.status == "warning", result.message
+    assert "W209" in result.message
+    assert result.n_trials == 1
+
+
+def test_text_only_in_annotations_and_form_fields_is_read(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    from pipeline.paper import process_paper
+
+    path = tmp_path / "annotated.pdf"
+    c = canvas.Canvas(str(path))
+    c.rect(80, 300, 300, 200, fill=1)  # no text drawn on the page itself
+    c.textAnnotation("In a phase 2 trial (NCT09000076), 30 patients received intravenous MSCs.",
+                     Rect=(72, 700, 300, 760))
+    c.acroForm.textfield(name="registry", value="The phase 1 trial NCT09000077 gave bone marrow MSCs.",
+                         x=72, y=600, width=400, height=20)
+    c.showPage()
+    c.save()
+    result = process_paper(path)
+    assert result.status != "error", result.message
+    trials = {e.trial_id for e in result.evidence if e.trial_id} if result.evidence else None
+    assert result.n_trials == 2, (result.message, trials)

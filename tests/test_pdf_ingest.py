@@ -140,7 +140,7 @@ def test_page_without_text_gives_a_warning(tmp_path):
     doc = read_pdf(fx.mixed_pdf(tmp_path / "mixed.pdf"), "mixed")
     assert len(doc.pages) == 2
     assert doc.pages[1].text == ""
-    assert doc.warnings == ("page 2 has no text layer",)
+    assert doc.warnings == ("[W207] 1 of 2 pages have no text layer (scanned or blank): pages 2",)
 
 
 # ------------------------------------------------------------------------------ bad files ----

@@ -68,7 +68,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, message, summarize_numbers
 from pipeline.models import Document, Page
 
 READ_WITH = "pypdfium2"
@@ -148,36 +148,79 @@ class PdfError(InputError):
 # ================================================================================= public API ==
 
 def read_pdf(path: str | Path, paper_id: str, sha256: str = "") -> Document:
-    """Read every page of the PDF at `path` as plain text in reading order (see module doc)."""
+    """Read every page of the PDF at `path` as plain text in reading order (see module doc).
+
+    A page pdfium cannot load (a page tree that loops, a page cut off by a truncated download)
+    is left empty and counted in one warning; when no page can be read, or pdfium fails on the
+    document itself, the error is a `PdfError` (E107) saying why. Page warnings are summarized:
+    one message per kind, with the count and the pages ("2,999 of 3,000 pages have no text layer")."""
     path = Path(path)
     warnings = list(_check_file(path))
-    pdf = _open(path)
+    truncated = any(w.startswith("[W209]") for w in warnings)
     try:
-        n_pages = len(pdf)
+        pdf = _open(path)
+    except PdfError as err:
+        pdf = _open_cut(path) if truncated else None
+        if pdf is None and truncated:
+            raise PdfError("pdf-truncated", f"the file ends before the PDF trailer (truncated download?) and "
+                           f"pdfium cannot open what is there ({err.message}): re-download it") from err
+        if pdf is None:
+            raise
+    failed: list[int] = []
+    reason = ""
+    try:
+        try:
+            n_pages = len(pdf)
+        except pdfium.PdfiumError as err:
+            raise PdfError("pdf-unreadable", f"pdfium cannot read the page tree ({err}): repair or re-export it") from err
         if n_pages == 0:
             raise PdfError("pdf-no-pages", "the PDF has no pages")
         buffer = (ctypes.c_ushort * TEXT_BUFFER_UNITS)()
-        laid_out = [_read_page(pdf, i, buffer) for i in range(n_pages)]
+        laid_out = []
+        for i in range(n_pages):
+            try:
+                laid_out.append(_read_page(pdf, i, buffer))
+            except pdfium.PdfiumError as err:  # a page tree that loops, a page object that is not there
+                failed.append(i + 1)
+                reason = reason or str(err)
+                laid_out.append(_PageLayout(0.0, unreadable=True))
         metadata = _metadata(pdf)
     finally:
         pdf.close()
+    if len(failed) == n_pages:
+        code = "pdf-truncated" if truncated else "pdf-unreadable"
+        raise PdfError(code, f"pdfium cannot load any of its {n_pages:,} page(s) ({reason}): repair or re-export it")
     if not any(page.lines for page in laid_out):
+        if truncated:
+            raise PdfError("pdf-truncated", "the file ends before the PDF trailer (truncated download?) and no "
+                           "page before the cut has text: re-download it")
         raise PdfError("pdf-no-text", NO_TEXT_MESSAGE)
     _drop_running_lines(laid_out)
     pages = tuple(Page(number=i + 1, text=page.render()) for i, page in enumerate(laid_out))
-    for page, layout in zip(pages, laid_out):
-        warnings.extend(_page_warnings(page, layout))
+    warnings.extend(_page_warnings(pages, laid_out, failed, reason))
     return Document(paper_id=paper_id, path=str(path), kind="pdf", pages=pages, sha256=sha256,
                     read_with=READ_WITH, warnings=tuple(warnings), metadata=metadata)
 
 
-def _page_warnings(page: Page, layout: "_PageLayout") -> list[str]:
-    if not layout.lines:
-        return [f"page {page.number} has no text layer"]
-    visible = len("".join(page.text.split()))
-    if visible and page.text.count(UNMAPPED) > GARBLED_SHARE * visible:
-        return [f"page {page.number}: many characters have no Unicode mapping (text may be garbled)"]
-    return []
+def _page_warnings(pages: Sequence[Page], layouts: Sequence["_PageLayout"], failed: list[int], reason: str) -> list[str]:
+    """One summarized warning per kind of page problem (W206 unreadable, W207 no text layer, W208
+    garbled), each with the count and the page numbers."""
+    total = len(pages)
+    blank, garbled = [], []
+    for page, layout in zip(pages, layouts):
+        if layout.unreadable:
+            continue
+        if not layout.lines:
+            blank.append(page.number)
+            continue
+        visible = len("".join(page.text.split()))
+        if visible and page.text.count(UNMAPPED) > GARBLED_SHARE * visible:
+            garbled.append(page.number)
+    out = []
+    for code, numbers, extra in (("W206", failed, {"reason": reason}), ("W207", blank, {}), ("W208", garbled, {})):
+        if numbers:
+            out.append(message(code, count=len(numbers), total=total, pages=summarize_numbers(numbers), **extra))
+    return out
 
 
 def pdf_pages_per_second(paths: Iterable[str | Path]) -> float:
@@ -201,11 +244,8 @@ def _check_file(path: Path) -> tuple[str, ...]:
         raise PdfError("pdf-unreadable", "the file is empty (0 bytes)")
     if b"%PDF-" not in head:
         raise PdfError("pdf-unreadable", "not a PDF (no %PDF- header): check the file type or re-download it")
-    if b"%%EOF" not in tail:
-        if b"startxref" not in tail:
-            raise PdfError("pdf-truncated",
-                           "the file ends before the PDF trailer (truncated download?): re-download it")
-        return ("the file does not end with %%EOF: it may be truncated",)
+    if b"%%EOF" not in tail:  # the pages before the cut may still be read
+        return (message("W209"),)
     return ()
 
 
@@ -224,6 +264,39 @@ def _open(path: Path) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as err:
         raise _open_error(path, err) from err
+
+
+OBJECT_START = re.compile(rb"(?<![0-9])(\d{1,9})\s+(\d{1,5})\s+obj\b")
+CATALOG = re.compile(rb"/Type\s*/Catalog\b")
+
+
+def _open_cut(path: Path) -> Optional[pdfium.PdfDocument]:
+    """A truncated PDF opened from its complete objects: the objects before the cut, with a
+    cross-reference table and trailer made for them (the file lost its own). None if that fails."""
+    data = path.read_bytes()
+    starts = [(m.start(), int(m.group(1)), int(m.group(2))) for m in OBJECT_START.finditer(data)]
+    ends = [m.end() for m in re.finditer(rb"\bendobj\b", data)]
+    offsets, root = {}, None
+    for start, number, generation in starts:
+        end = next((e for e in ends if e > start), None)
+        if end is None:
+            break  # the object the file was cut in
+        offsets[number] = (start, generation)
+        if root is None and CATALOG.search(data, start, end):
+            root = number
+    if root is None or not offsets:
+        return None
+    body = data[: max(next(e for e in ends if e > s) for s, _ in offsets.values())] + b"\n"
+    size = max(offsets) + 1
+    xref = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
+    for number in range(1, size):
+        start, generation = offsets.get(number, (0, 0))
+        xref.append(b"%010d %05d n \n" % (start, generation) if number in offsets else b"0000000000 65535 f \n")
+    repaired = body + b"".join(xref) + b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, root, len(body))
+    try:
+        return pdfium.PdfDocument(repaired)
+    except pdfium.PdfiumError:
+        return None
 
 
 def _open_error(path: Path, err: Exception) -> PdfError:
@@ -273,6 +346,7 @@ class _PageLayout:
 
     height: float
     lines: list["_Line"] = field(default_factory=list)
+    unreadable: bool = False  # pdfium could not load the page
 
     def render(self) -> str:
         out: list[str] = []
@@ -310,15 +384,51 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, buffer) -> _PageLayout:
         textpage = page.get_textpage()
         try:
             if textpage.count_chars() <= 0:
-                return _PageLayout(height)
-            spans, others, frame_height = _page_spans(page, textpage, width, height, buffer)
-            layout = _PageLayout(frame_height)
-            layout.lines = _layout(spans, textpage) + _margin_lines(others, textpage)
+                layout = _PageLayout(height)
+            else:
+                spans, others, frame_height = _page_spans(page, textpage, width, height, buffer)
+                layout = _PageLayout(frame_height)
+                layout.lines = _layout(spans, textpage) + _margin_lines(others, textpage)
+            layout.lines += _annotation_lines(page.raw)
             return layout
         finally:
             textpage.close()
     finally:
         page.close()
+
+
+_NOT_TEXT_ANNOTATIONS = (pdfium_c.FPDF_ANNOT_LINK, pdfium_c.FPDF_ANNOT_POPUP)
+
+
+def _annotation_lines(page_raw) -> list[_Line]:
+    """The text of the page's annotations (a note's or free-text box's contents) and form fields
+    (a field's value), one block each after the page's text: a PDF whose text is only there is
+    not a scan. (Kept by the running-header rule, like table rows.)"""
+    lines = []
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page_raw)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page_raw, i)
+        if not annot:
+            continue
+        try:
+            if pdfium_c.FPDFAnnot_GetSubtype(annot) in _NOT_TEXT_ANNOTATIONS:
+                continue
+            keys = (b"Contents", b"V") if pdfium_c.FPDFAnnot_GetSubtype(annot) == pdfium_c.FPDF_ANNOT_WIDGET else (b"Contents",)
+            for key in keys:
+                text = _annotation_string(annot, key)
+                for k, part in enumerate(p for p in text.split("\n") if p.strip()):
+                    lines.append(_Line(part.translate(CHARACTER_FIXES).strip(), -1.0, -1.0, blank_before=k == 0, table=True))
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+    return lines
+
+
+def _annotation_string(annot, key: bytes) -> str:
+    size = pdfium_c.FPDFAnnot_GetStringValue(annot, key, None, 0)
+    if size <= 2:
+        return ""
+    buffer = (ctypes.c_ushort * (size // 2 + 1))()
+    pdfium_c.FPDFAnnot_GetStringValue(annot, key, buffer, size)
+    return ctypes.string_at(buffer, size - 2).decode("utf-16-le", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _page_spans(page, textpage, width: float, height: float, buffer):

@@ -266,7 +266,7 @@ def _mapped(column: str, raw: str, label: str, unmapped: _Unmapped) -> list[Regi
         codes = (date,) if date else ()
     elif column == "enrollment":
         digits = raw.replace(",", "")
-        codes = (int(digits),) if digits.isdigit() else ()
+        codes = (int(digits),) if digits.isdigit() and len(digits) <= MAX_ENROLLMENT_DIGITS else ()
     elif column == "conditions":
         codes = condition_values(raw)
     else:  # title, acronym, sponsors: as printed
@@ -368,6 +368,14 @@ def _at(study: Any, path: str) -> Any:
     return node
 
 
+def _items(value: Any) -> list:
+    """A JSON list, or nothing for any other value (`collaborators: 5`)."""
+    return value if isinstance(value, list) else []
+
+
+MAX_ENROLLMENT_DIGITS = 9  # a count with more digits is not an enrollment
+
+
 def _strings(value: Any) -> list[str]:
     """A JSON string or list of strings -> list of strings (anything else ignored)."""
     if isinstance(value, str):
@@ -404,17 +412,17 @@ def _study_record(study: dict, source: str, file_date: str, unmapped: _Unmapped)
     def read(column: str, key: str) -> None:
         raw = _at(study, JSON_PATHS[key])
         if isinstance(raw, int) and not isinstance(raw, bool):
-            raw = str(raw)
+            raw = str(raw) if abs(raw) < 10 ** MAX_ENROLLMENT_DIGITS else ""
         for text in _strings(raw):
             values.extend(_mapped(column, text, JSON_PATHS[key], unmapped))
 
     for column in ("title", "acronym", "status", "conditions", "phase", "enrollment", "start_date"):
         read(column, column)
     read("sponsors", "lead_sponsor")
-    for c in _at(study, JSON_PATHS["collaborators"]) or []:
+    for c in _items(_at(study, JSON_PATHS["collaborators"])):
         if isinstance(c, dict) and isinstance(c.get("name"), str):
             values.extend(_mapped("sponsors", c["name"], JSON_PATHS["collaborators"] + ".name", unmapped))
-    secondary = [s.get("id") for s in _at(study, JSON_PATHS["secondary_ids"]) or [] if isinstance(s, dict)]
+    secondary = [s.get("id") for s in _items(_at(study, JSON_PATHS["secondary_ids"])) if isinstance(s, dict)]
     secondary.append(_at(study, JSON_PATHS["org_study_id"]))
     others = [secondary_registry_id(s) for s in secondary if isinstance(s, str)]
     titles = _strings(_at(study, JSON_PATHS["title"])) + _strings(_at(study, JSON_PATHS["official_title"]))
@@ -429,6 +437,10 @@ def _parse_json(text: str, source: str, file_date: str) -> ExportFile:
     except json.JSONDecodeError as err:
         raise RegistryError("E132", message(
             "E132", path=source, reason=f"invalid JSON at line {err.lineno} column {err.colno}: {err.msg}")) from err
+    except RecursionError:
+        raise RegistryError("E132", message("E132", path=source, reason="JSON nested too deeply to be an export")) from None
+    except ValueError as err:  # e.g. an integer of thousands of digits
+        raise RegistryError("E132", message("E132", path=source, reason=f"a JSON value that cannot be read ({err})")) from None
     unmapped = _Unmapped()
     records, skipped = [], []
     for k, study in enumerate(_studies(data, source)):

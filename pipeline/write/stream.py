@@ -21,9 +21,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.schema import EVIDENCE_COLUMNS, EVIDENCE_FIELD_NAMES
-from pipeline.write.tables import _cell, _typed, arrow_schema, make_temp
+from pipeline.write.tables import _typed, arrow_schema, make_temp
 
-_FLOAT_COLUMNS = {c[0] for c in EVIDENCE_COLUMNS if c[1] == "number"}
 
 
 class Staged:
@@ -81,8 +80,8 @@ def _csv_cell(value) -> str:
     return str(value)
 
 
-def csv_cell_text(value: str) -> str:
-    """One value as the CSV writer prints it in a row (quoted only when it must be)."""
+def _csv_module_text(value: str) -> str:
+    """One value as Python's csv module prints it in a row (quoted only when it must be)."""
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow([value, ""])
     return buf.getvalue()[:-2]
@@ -90,26 +89,44 @@ def csv_cell_text(value: str) -> str:
 
 # the characters that make the csv module quote a cell (QUOTE_MINIMAL, lineterminator "\n"); asked
 # of the module itself, since Python versions differ on a carriage return
-_QUOTE_IF = "[" + "".join("\\" + c if c in "\\]^-" else c for c in ',"\n\r' if csv_cell_text(c) != c) + "]"
+_QUOTE_IF = "[" + "".join("\\" + c if c in "\\]^-" else c for c in ',"\n\r' if _csv_module_text(c) != c) + "]"
+
+# The CSV rule for spreadsheets: a text cell that starts with one of these characters would be
+# run as a formula (or start one) when the file is opened in a spreadsheet, so the CSV files
+# write it with an apostrophe before it ("=1+1" -> "'=1+1"), which a spreadsheet shows as text.
+# Only CSV cells: the Parquet files keep the exact value (the data package says so).
+FORMULA_START = "=+-@\t\r"
+FORMULA_PREFIX = "'"
+_FORMULA_IF = "^[" + "".join("\\" + c if c in "\\]^-" else c for c in FORMULA_START) + "]"
 
 
-def _csv_cells(column: pa.ChunkedArray, name: str) -> pa.ChunkedArray:
-    """A column's cells as the csv module writes them, computed by Arrow."""
-    if name in _FLOAT_COLUMNS:  # "%g", as the other writers print numbers
+def _csv_cells(column: pa.ChunkedArray, floats: bool = False) -> pa.ChunkedArray:
+    """A column's cells as the CSV files hold them, computed by Arrow: what the csv module writes
+    for them, after the spreadsheet rule (`FORMULA_START`) for text cells. Every CSV file of a
+    run is made by this one function (`render_csv`, `csv_cell_text`)."""
+    if floats:  # "%g", as the other writers print numbers
         return pa.chunked_array([pa.array([_csv_cell(v) for v in column.to_pylist()], pa.string())])
     if not pa.types.is_string(column.type):
         return pc.fill_null(pc.cast(column, pa.string()), "")
     column = pc.fill_null(column, "")
+    column = pc.if_else(pc.match_substring_regex(column, _FORMULA_IF),
+                        pc.binary_join_element_wise(FORMULA_PREFIX, column, ""), column)
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(column, '"', '""'), '"', "")
     return pc.if_else(pc.match_substring_regex(column, _QUOTE_IF), quoted, column)
 
 
-def render_csv(table: pa.Table) -> bytes:
-    """evidence.csv lines (no header), UTF-8, for the rows of an evidence table: the bytes the csv
-    module would write, made column by column (a Python CSV writer took a tenth of a paper's time)."""
+def csv_cell_text(value: str) -> str:
+    """One text value as the CSV files print it (`_csv_cells`)."""
+    return _csv_cells(pa.chunked_array([pa.array([value], pa.string())]))[0].as_py()
+
+
+def render_csv(table: pa.Table, names=EVIDENCE_FIELD_NAMES) -> bytes:
+    """CSV lines (no header), UTF-8, for the rows of a table (by default an evidence table's
+    columns): the bytes the csv module would write, made column by column (a Python CSV writer
+    took a tenth of a paper's time), with the spreadsheet rule applied."""
     if not table.num_rows:
         return b""
-    cells = [_csv_cells(table.column(k), k) for k in EVIDENCE_FIELD_NAMES]
+    cells = [_csv_cells(table.column(k), pa.types.is_floating(table.schema.field(k).type)) for k in names]
     rows = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, ","), "", "\n").combine_chunks()
     _, offsets, data = rows.buffers()  # the rows' bytes lie end to end in the data buffer
     start, end = np.frombuffer(offsets, dtype=np.int32)[[rows.offset, rows.offset + len(rows)]]
@@ -190,13 +207,13 @@ class EvidenceSink:
 
 
 def write_table(staged: Staged, name: str, columns, rows: list[dict]) -> None:
-    """`name.csv` and `name.parquet` from dict rows, typed by the declared columns, staged."""
-    with staged.open(f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow([c[0] for c in columns])
-        for r in rows:
-            w.writerow([_cell(r.get(c[0]), c[2]) for c in columns])
+    """`name.csv` and `name.parquet` from dict rows, typed by the declared columns, staged; the
+    CSV is rendered from the same typed table (`render_csv`)."""
     schema = arrow_schema(columns)
     arrays = {c[0]: [_typed(r.get(c[0]), c[1], c[2]) for r in rows] for c in columns}
+    table = pa.table(arrays, schema=schema)
+    with staged.open(f"{name}.csv", "wb") as fh:
+        fh.write((",".join(c[0] for c in columns) + "\n").encode("utf-8"))
+        fh.write(render_csv(table, [c[0] for c in columns]))
     with staged.open(f"{name}.parquet", "wb") as fh:
-        pq.write_table(pa.table(arrays, schema=schema), fh)
+        pq.write_table(table, fh)

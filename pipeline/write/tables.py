@@ -73,16 +73,6 @@ def atomic_path(path: Path, mode: str = "w", durable: bool = True, **kw):
         raise
 
 
-def _cell(value, is_list: bool):
-    if value is None:
-        return ""
-    if is_list:
-        return LIST_SEP.join(sorted(str(v) for v in value))
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 def _typed(value, ftype: str, is_list: bool):
     """A cell as Parquet holds it: lists as sorted lists of strings, None for what is missing."""
     if is_list:
@@ -111,6 +101,13 @@ def _field(column) -> dict:
     elif codes:
         f["constraints"] = {"enum": list(codes)}
     return f
+
+
+CSV_RULE = (
+    "In the CSV files, a text cell that starts with =, +, -, @, a tab or a carriage return is written "
+    "with an apostrophe (') before it, so that a spreadsheet shows it as text instead of running it "
+    "as a formula; the Parquet files hold every value exactly as extracted."
+)
 
 
 def _resources() -> dict:
@@ -157,7 +154,7 @@ def datapackage(version: str, sources=()) -> dict:
                        "keep their own licences and copyright: this package grants no licence for them. "
                        "Beside this file: <table>.parquet for each table (typed: list columns are lists "
                        "of strings, missing values null), trials.xlsx (the tables as a workbook), "
-                       "report.html, run.json and texts/<paper>.txt.",
+                       "report.html, run.json and texts/<paper>.txt. " + CSV_RULE,
         "version": version,
         "sources": list(sources),
         "resources": resources,

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.schema import EVIDENCE_COLUMNS, EVIDENCE_FIELD_NAMES
+from pipeline.schema import EVIDENCE_COLUMNS, EVIDENCE_FIELD_NAMES, LIST_SEP
 from pipeline.write.tables import _typed, arrow_schema, make_temp
 
 
@@ -106,6 +106,8 @@ def _csv_cells(column: pa.ChunkedArray, floats: bool = False) -> pa.ChunkedArray
     run is made by this one function (`render_csv`, `csv_cell_text`)."""
     if floats:  # "%g", as the other writers print numbers
         return pa.chunked_array([pa.array([_csv_cell(v) for v in column.to_pylist()], pa.string())])
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):  # a list column: its items joined
+        column = pc.binary_join(column, LIST_SEP)
     if not pa.types.is_string(column.type):
         return pc.fill_null(pc.cast(column, pa.string()), "")
     column = pc.fill_null(column, "")

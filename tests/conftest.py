@@ -48,3 +48,8 @@ def gold_papers_run(tmp_path_factory):
             shutil.copy(p, corpus / p.name)
     out = tmp_path_factory.mktemp("gold-run")
     return run(corpus, out, RunOptions(progress=False)), out
+
+
+def tied(evidence, trial, field):
+    """The values of one field that the evidence ties to one trial, sorted."""
+    return sorted({e.value for e in evidence if e.trial_id == trial and e.field == field})

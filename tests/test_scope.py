@@ -1,11 +1,12 @@
 """Scopes wider than a sentence: the document's own trial, passages about one trial, registry
 records as text. Texts written for these tests."""
+import pytest
+
+from conftest import tied
 from pipeline import extract_text
 from pipeline.link.scope import group_registrations
 
 
-def tied(evidence, trial, field):
-    return sorted({e.value for e in evidence if e.trial_id == trial and e.field == field})
 
 
 PROTOCOL = """Umbilical cord mesenchymal stromal cells for knee cartilage defects: an open-label phase 2a study
@@ -115,8 +116,6 @@ def test_forms_of_single_trial_texts():
     assert [m.value for m in find_funders("funded by the National Institute for Health Research (NIHR) under its programme")] == [
         "National Institute for Health Research (NIHR)"]
 
-
-import pytest  # noqa: E402
 
 
 @pytest.mark.parametrize("sentence,status", [

@@ -2,13 +2,12 @@
 name and each cell form a case of its own."""
 import pytest
 
+from conftest import tied
 from pipeline import extract_text
 from pipeline.extract.cells import header_unit, read_cell
 from pipeline.segment.cells import column_code, glue_pieces, record_label, split_cells
 
 
-def tied(evidence, trial, field):
-    return sorted({e.value for e in evidence if e.trial_id == trial and e.field == field})
 
 
 @pytest.mark.parametrize("header,code", [

@@ -512,3 +512,13 @@ def test_fold_covers_every_ignorecase_letter():
     for words in (doses._PRECHECK_COUNT_WORDS, doses._DAYLIST_WORDS, doses._FREQ_DUR_WORDS, doses._FREQ_DUR_FOR,
                   doses._TIMES_WORDS, doses._NOUNS_WORDS, doses._SINGLE_WORDS):
         assert words and all(re.fullmatch("[a-z][a-z -]*", w) for w in words)
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("randomly assigned to receive two doses of the drug (300 and 150 ng/kg/min) or placebo", []),
+    ("three doses (1, 3 and 5 million cells/kg) were compared", []),
+    ("patients received two doses of MSCs (1 × 10^6 cells/kg each) four weeks apart", ["2"]),
+    ("three doses of MSCs were infused", ["3"]),
+])
+def test_dose_levels_listed_are_no_count(text, counts):
+    assert [m.value for m in find_dose_counts(text)] == counts

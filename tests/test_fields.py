@@ -283,3 +283,46 @@ def test_bracket_citation_precheck(text, found):
 @given(st.lists(st.sampled_from(["[", "]", "12", "3", ",", "-", "\u2013", " ", "\n", "a", "(", ")"]), max_size=16).map("".join))
 def test_bracket_citations_equal_their_plain_path(text):
     assert citations.find_bracket_citations(text) == plain_bracket_citations(text)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("The first cohort was halted after three months for failure to enrol a single patient.", "WITHDRAWN"),
+    ("Recruitment stopped after a year for failure to recruit any participants.", "WITHDRAWN"),
+    ("No patients were enrolled before the sponsor closed the study.", "WITHDRAWN"),
+    ("No eligible children were randomised at either site.", "WITHDRAWN"),
+    ("The trial was stopped early due to slow recruitment.", "TERMINATED"),
+    ("The study was halted for recruitment futility after six months.", "TERMINATED"),
+    ("Enrolment was discontinued because of insufficient accrual of donors.", "TERMINATED"),
+    ("Enrollment was halted for lack of feasibility after approximately six months.", "TERMINATED"),
+    ("We completed a randomised phase II trial of cord cells.", "COMPLETED"),
+])
+def test_stopped_trials(text, code):
+    assert [m.value for m in find_status(text)] == [code]
+
+
+@pytest.mark.parametrize("text", [
+    "Infants stayed on the study drug until they completed 72 hours of study aerosol administration.",
+    "Patients completed 12 weeks of study treatment.",
+    "The dressing was stopped after healing.",
+])
+def test_no_stopped_status(text):
+    assert find_status(text) == []
+
+
+@pytest.mark.parametrize("text, n", [
+    ("No infants were enrolled in the first pilot.", 0),
+    ("no participants were recruited at the second centre", 0),
+])
+def test_no_one_enrolled(text, n):
+    assert [int(m.value) for m in find_enrollment(text)] == [n]
+
+
+@pytest.mark.parametrize("text, funders", [
+    ("This project was funded by a project grant from the Heart Research Council.", ["Heart Research Council"]),
+    ("AB holds a Senior Research Fellowship; a programme funded by the Kidney Foundation and the State Health Department.", []),
+    ("Dr Smith has received research support from Acme Biologics for an unrelated research study.", []),
+    ("CD was the site investigator for a clinical trial supported by Nordic Pharma.", []),
+    ("The trial is supported by the Wellcome Trust and the Medical Research Council.", ["Wellcome Trust", "Medical Research Council"]),
+])
+def test_funders_of_a_person_or_another_study_are_not_the_trials(text, funders):
+    assert [m.value for m in fields.find_funders(text)] == funders

@@ -144,3 +144,14 @@ def test_phases_equal_their_plain_paths(text):
     assert find_phases(text) == plain_find_phases(text)
     assert find_phases(text, bare=True) == plain_find_phases(text, bare=True)
     assert find_bare_phases(text) == plain_find_bare_phases(text)
+
+
+@pytest.mark.parametrize("text, codes", [
+    ("into a phase two pragmatic pilot randomised controlled trial", ["PHASE2"]),
+    ("a phase one/two study of cord stromal cells", ["PHASE1", "PHASE2"]),
+    ("Phase Three trials of marrow cells are under way", ["PHASE3"]),
+    ("In phase one of the project we interviewed nurses", []),
+    ("phase two of the analysis used registry data", []),
+])
+def test_phase_spelled_as_a_word(text, codes):
+    assert [m.value for m in find_phases(text)] == codes

@@ -4,7 +4,8 @@ import pytest
 
 from conftest import tied
 from pipeline import extract_text
-from pipeline.link.scope import group_registrations
+from pipeline.extract.registry_ids import find_registry_ids
+from pipeline.link.scope import find_own_trials, group_registrations
 
 
 
@@ -214,3 +215,90 @@ def test_an_abstract_of_labelled_lines_citing_another_trial_in_its_background():
     assert tied(ev, own, "dose_count") == ["3"]
     assert tied(ev, own, "sponsors") == ["Liver Research Council"]
     assert tied(ev, "NCT07777777", "route") == []  # a passage does not cross into the next section
+
+
+TWO_LABELLED = """Nebulised stromal cell secretome for neonatal lung injury: two pilot randomised trials
+
+Abstract
+Methods
+Two pilot phase II trials are reported. In the first pilot, preterm infants were randomly assigned to nebulised secretome or saline. The first pilot was stopped after five months for failure to enrol a single infant.
+In a redesigned second pilot, infants on high-frequency ventilation were eligible.
+Results
+No infants were enrolled in the first pilot. Nine infants were enrolled in the second pilot. The study was halted for slow recruitment after eight months.
+
+Trial registration
+Pilot one: ClinicalTrials.gov identifier: NCT01111111
+Pilot two: ClinicalTrials.gov identifier: NCT02222222
+"""
+
+
+def test_a_report_of_two_labelled_trials_gives_each_what_its_passages_say():
+    ev = extract_text(TWO_LABELLED)
+    first, second = "NCT01111111", "NCT02222222"
+    assert tied(ev, first, "status") == ["WITHDRAWN"]
+    assert tied(ev, first, "enrollment") == ["0"]
+    assert tied(ev, second, "enrollment") == ["9"]
+    assert tied(ev, second, "status") == ["TERMINATED"]
+    # what the report says of both goes to both
+    assert tied(ev, first, "phase") == tied(ev, second, "phase") == ["PHASE2"]
+    assert tied(ev, first, "route") == tied(ev, second, "route") == ["inhalation"]
+
+
+@pytest.mark.parametrize("first, second, name", [
+    ("Pilot one", "Pilot two", "the first pilot"),
+    ("Study 1", "Study 2", "in the first study"),
+    ("Part A", "Part B", "In Part A, patients"),
+    ("Cohort 1", "Cohort 2", "the first cohort"),
+    ("Trial I", "Trial II", "trial I enrolled"),
+    ("(First trial)", "(Second trial)", "the first trial"),
+])
+def test_registration_labels_name_their_trial(first, second, name):
+    text = f"Trial registration\n{first}: NCT03333333\n{second}: NCT04444444\n"
+    own = find_own_trials(text, [(0, len(text), find_registry_ids(text))])
+    assert own.ids == ["NCT03333333", "NCT04444444"]
+    assert own.labels["NCT03333333"].search(name)
+    assert not own.labels["NCT04444444"].search(name)
+
+
+def test_unlabelled_registrations_have_no_labels():
+    text = "This trial is registered with ClinicalTrials.gov, NCT05555555 and NCT06666666.\n"
+    assert find_own_trials(text, [(0, len(text), find_registry_ids(text))]).labels == {}
+
+
+HEADINGS_OVER_PROSE = """Cord stromal cells for knee osteoarthritis: a phase I trial
+
+Methods
+Subjects
+Adults aged 40 to 75 years with grade 2 or 3 knee osteoarthritis on radiographs were eligible for the study.
+Recruitment
+Alongside the clinics, we were recruiting from two community practices across the region at that time.
+Results
+Twelve patients received one intra-articular injection.
+
+This trial is registered with ClinicalTrials.gov, NCT07777777.
+"""
+
+
+def test_a_heading_over_prose_is_no_record_field():
+    ev = extract_text(HEADINGS_OVER_PROSE)
+    own = "NCT07777777"
+    assert tied(ev, own, "status") == []
+    assert tied(ev, own, "enrollment") == ["12"]
+    assert tied(ev, own, "phase") == ["PHASE1"]
+
+
+FIRST_PHASE_STATEMENT = """Marrow stromal cells for ischaemic stroke: a randomised phase II trial
+
+Methods
+Our earlier phase I study [12] set the dose. Patients were assessed twice with the stroke scale. Patients received one intravenous infusion of autologous cells.
+
+This trial is registered with ClinicalTrials.gov, NCT08888888.
+"""
+
+
+def test_document_phase_is_the_first_statement_and_counts_need_a_dosing_word():
+    ev = extract_text(FIRST_PHASE_STATEMENT)
+    own = "NCT08888888"
+    assert tied(ev, own, "phase") == ["PHASE2"]
+    assert tied(ev, own, "dose_count") == ["1"]
+    assert tied(ev, own, "route") == ["intravenous"]

@@ -713,6 +713,10 @@ _RE_MOD_OK = re.compile(
     r"|repeated|sequential|additional|further|monthly|weekly|daily|cell|cellular|msc|mscs|stem|booster|bolus"
     r"|local|systemic|planned|total|[\w-]+(?:ous|al|ic|ive|ar|ed)|[\w-]+-(?:guided|based|derived|msc|mscs)"
 )
+# "two doses of X (300 and 150 ng/kg/min)": the dose levels listed, not how often each patient is dosed
+_RE_LEVELS_AFTER = re.compile(
+    r"\s*(?:of\s+[\w-]+(?:\s+[\w-]+)?\s*)?\(\s*\d[\d.,]*\s*(?:[^\W\d][\w/.]*\s*)?(?:,|and|or|&)\s*\d", re.I
+)
 _RE_NOUN_BEFORE = re.compile(
     r"(?:day|week|month|phase|group|grade|stage|visit|cohort|arm|type|level|dose)\s*$", re.I
 )
@@ -837,7 +841,8 @@ def find_dose_counts(text: str) -> list[Mention]:
         mods = m.group("mods").lower().split()
         if any(w in _STOP or w in _SITE or not _RE_MOD_OK.fullmatch(w) for w in mods):
             continue
-        if noun.startswith("dose") and (any(w in _LEVEL for w in mods) or text.startswith(":", m.end())):
+        if noun.startswith("dose") and (any(w in _LEVEL for w in mods) or text.startswith(":", m.end())
+                                        or (n > 1 and _RE_LEVELS_AFTER.match(text, m.end()))):
             continue
         if noun.startswith("injection") and n > 10:
             continue

@@ -51,21 +51,30 @@ def number_value(s: str) -> int | None:
 
 
 # ---------------------------------------------------------------- status
+_PEOPLE_RX = r"(?:patients|participants|subjects|children|adults|infants|individuals|volunteers|men|women|neonates|newborns|babies|people)"
 _STATUS_SENTENCE = regex.compile(
     r"(?:\b(?:is|was|has\s+been|have\s+been|were)\s+(?:now\s+)?(?P<s1>completed|terminated|withdrawn|suspended)\b"
-    r"|\b(?P<s2>completed)(?=[\s,]+(?:[\w/-]+[\s,]+){0,5}(?:study|trial)\b)"
+    r"|\b(?P<s2>completed)(?=[\s,]+(?:(?!\d+[\s,])[\w/-]+[\s,]+){0,5}(?:study|trial)\b(?!\s+(?:aerosol|drug|medication|visits?|products?|treatment|intervention|period|procedures?|questionnaires?|assessments?)\b))"
     r"|\bin\s+(?P<s3>recruiting)\s+status\b"
     r"|\b(?:is|are)\s+(?:currently\s+|still\s+)?(?P<s4>recruiting|not\s+yet\s+recruiting)\b"
     r"|\b(?P<s5>not\s+yet\s+recruiting)\b"
     r"|\b(?:is|are|was|remains?)\s+(?:currently\s+|now\s+|still\s+)?(?P<s6>open)\s+(?:for|to)\s+(?:recruitment|enrol?lment)\b"
     r"|\b(?P<s7>currently\s+recruiting)\b"
-    r"|\b(?:is|are)\s+(?:anticipated|expected|planned|scheduled|due)\s+to\s+(?P<s8>start|begin|commence)\b)",
+    r"|\b(?:is|are)\s+(?:anticipated|expected|planned|scheduled|due)\s+to\s+(?P<s8>start|begin|commence)\b"
+    # stopped before anyone was enrolled: withdrawn; stopped early for its recruitment or futility: terminated
+    r"|\b(?P<s9>(?:halted|stopped|closed|discontinued|abandoned|terminated)\b[^.;]{0,60}?\b(?:failure|failed|inability|unable)\s+to\s+"
+    r"(?:enroll?|recruit|randomi[sz]e)\s+(?:a\s+single|any)\b|no\s+(?:eligible\s+)?" + _PEOPLE_RX + r"\s+(?:were|was|had\s+been|could\s+be)\s+"
+    r"(?:enroll?ed|recruited|randomi[sz]ed)\b)"
+    r"|\b(?P<s10>(?:halted|stopped|closed|discontinued)\s+(?:early\s+|prematurely\s+)?(?:for|due\s+to|because\s+of|owing\s+to)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:futility|poor|slow|low|insufficient|inadequate|lack)\b))",
     regex.I,
 )
 # each branch of _STATUS_SENTENCE holds one of these words
-_STATUS_WORDS = ("completed", "terminated", "withdrawn", "suspended", "recruiting", "open", "start", "begin", "commence")
+_STATUS_WORDS = ("completed", "terminated", "withdrawn", "suspended", "recruiting", "open", "start", "begin", "commence",
+                 "halted", "stopped", "closed", "discontinued", "abandoned", "enrolled", "enroled", "recruited", "randomi")
 # the words of the branches whose printed word is not the status's own name
-_STATUS_OF_GROUP = {"s6": "recruiting", "s7": "recruiting", "s8": "not yet recruiting"}
+_STATUS_OF_GROUP = {"s6": "recruiting", "s7": "recruiting", "s8": "not yet recruiting", "s9": "withdrawn", "s10": "terminated"}
+_STATUS_GROUPS = tuple(f"s{k}" for k in range(1, 11))
 
 
 def find_status(text: str, in_table: bool = False) -> list[Mention]:
@@ -83,7 +92,7 @@ def find_status(text: str, in_table: bool = False) -> list[Mention]:
 def _status_in_sentence(text: str) -> list[Mention]:
     out = []
     for m in _STATUS_SENTENCE.finditer(text):
-        group = next(g for g in ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8") if m.group(g))
+        group = next(g for g in _STATUS_GROUPS if m.group(g))
         word = _STATUS_OF_GROUP.get(group, m.group(group))
         code = matcher("status").folded.get(fold(word))
         if code:
@@ -181,8 +190,15 @@ def find_enrollment(text: str, in_table: bool = False) -> list[Mention]:
     return _enrollment(text)
 
 
+# "No infants were enrolled": a trial that enrolled no one (enrollment 0; its status is WITHDRAWN)
+_NONE_ENROLLED = regex.compile(
+    r"\bno\s+(?:eligible\s+)?" + _PEOPLE + r"\s+(?:were|was|had\s+been|could\s+be|have\s+been)\s+(?:enroll?ed|recruited|randomi[sz]ed)\b",
+    regex.I,
+)
+
+
 def _enrollment(text: str) -> list[Mention]:
-    out = []
+    out = [Mention("enrollment", "0", m.start(), m.end(), m.group(0), "enrollment", 0.9) for m in _NONE_ENROLLED.finditer(text)]
     has_verb = None  # looked up at the first count only: most matches are dropped
     for m in _ENROLL.finditer(text):
         n = number_value(m.group("num"))
@@ -320,6 +336,13 @@ _FUNDING_STATEMENTS = (
 _FUNDER_SPLIT = regex.compile(r"\s*,\s*(?:and\s+)?(?:by\s+)?(?:the\s+)?|\s+and\s+(?:by\s+)?the\s+")
 _FUNDING_WORDS = ("funded", "sponsored", "supported", "financed", "funding", "grant", "support")
 _AUTHOR_FUNDED = regex.compile(r"\b[A-Z]{2,4}\s+(?:is|was|has\s+been|are|were)\s+(?:\w+\s+)?$")  # "LJM is supported by a fellowship"
+# the funding of a person or of another study, said in the sentence before the statement (or after)
+PERSONAL_REACH = 160
+_PERSONAL_BEFORE = regex.compile(
+    r"(?i)\b(?:fellowships?|scholarships?|studentships?|career\s+(?:award|development)|personal\s+(?:award|grant)|chair)\b"
+    r"|\ban?\s+(?:[\w-]+\s+){0,2}(?:trials?|stud(?:y|ies))\s+$"
+)
+_UNRELATED_AFTER = regex.compile(r"(?i)^[^;]{0,80}?\b(?:for|of|in)\s+(?:an?\s+)?(?:unrelated|other|another|separate)\b")
 _COUNTRIES = frozenset({
     "Australia", "USA", "UK", "Canada", "China", "Germany", "France", "Italy", "Spain", "Japan", "Korea", "India",
     "Iran", "Brazil", "Netherlands", "Sweden", "Denmark", "Switzerland", "Belgium", "Austria", "Norway", "Finland",
@@ -337,6 +360,11 @@ def find_funders(text: str) -> list[Mention]:
     for m in (m for rx in _FUNDING_STATEMENTS for m in rx.finditer(text)):
         if _AUTHOR_FUNDED.search(text, max(0, m.start() - 30), m.start()):
             continue  # an author's fellowship, not the study's funding
+        before = text[max(0, m.start() - PERSONAL_REACH):m.start()]
+        before = before[max(before.rfind(". "), before.rfind(".\n")) + 1:]
+        after = text[m.end():m.end() + PERSONAL_REACH].split(". ")[0]
+        if _PERSONAL_BEFORE.search(before) or _UNRELATED_AFTER.search(after):
+            continue  # "LJM holds a Fellowship; a programme funded by X", "a trial supported by X", "for an unrelated study"
         who, base, pos = m.group("who"), m.start("who"), 0
         for part in _FUNDER_SPLIT.split(who):
             at = who.find(part, pos)

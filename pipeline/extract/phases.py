@@ -22,6 +22,14 @@ _PHASE_WORD = regex.compile(
     r"(?<![\w-])(?P<early>early[\s-]+)?phase[\s-]*(?P<nums>" + _NUM + r"(?:" + _JOIN + _NUM + r")*)(?![\w])",
     regex.I,
 )
+# "a phase two pragmatic pilot randomised trial": a phase spelled as a word, only before the trial it is
+# the phase of ("phase one of the project" is a stage of work)
+_WORD_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4"}
+_PHASE_SPELLED = regex.compile(
+    r"(?<![\w-])phase[\s-]+(?P<nums>one|two|three|four)(?:\s*(?:/|-|–|and|or|to)\s*(?P<nums2>two|three|four))?"
+    r"(?=(?:[\s,]+[\w-]+){0,4}?[\s,]+(?:trials?|stud(?:y|ies)|RCTs?)\b)",
+    regex.I,
+)
 _NA = regex.compile(r"(?<![\w/])(?:not\s+applicable|N/A|NA)(?![\w/])", regex.I)
 # each form of _NA starts with one of these, lower-cased ('n', 'a', 'o', 't' and '/' have no other
 # case under `regex`'s IGNORECASE, so `str.lower` suffices)
@@ -88,6 +96,9 @@ def find_phases(text: str, bare: bool = False) -> list[Mention]:
             return []
         for m in _PHASE_WORD.finditer(text, _phase_word_start(text)):
             out.extend(_mentions(m, text, "phases", 1.0))
+        for m in _PHASE_SPELLED.finditer(text):
+            nums = "/".join(_WORD_NUMBERS[w.lower()] for w in (m.group("nums"), m.group("nums2")) if w)
+            out.extend(Mention("phase", c, m.start(), m.end(), m.group(0), "phases", 0.9) for c in _codes(nums, False))
     if bare and has_any(lowered, _NA_STARTS):
         for m in _NA.finditer(text):
             if m.group(0) == "NA" or m.group(0) == "na":

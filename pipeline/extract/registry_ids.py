@@ -71,9 +71,10 @@ _LINE_GAP = f"(?:{_D}?{_WRAP})"
 # or a line end. Spaces alone are not enough: "2019 123456 12" is more likely three numbers.
 _BREAK = f"(?:{_HS}*{_D}{_HS}*{_WRAP}?|{_HS}*{_WRAP})"
 # Between a registry prefix and its number: "NCT04288102", "NCT 0428", "NCT-04", "NCT#00", "NCT: 04",
-# "ISRCTN identifier: 13837944", "UMIN:000000562", a line end after the prefix.
+# "ISRCTN identifier: 13837944", "UMIN:000000562", a line end after the prefix, the prefix as the
+# abbreviation of the registry's name ("... Trial Number (ISRCTN): 13837944").
 _PREFIX_GAP = (
-    f"(?:{_HS}*(?:(?:identifier|number|no|id)\\.?{_HS}*)?"
+    f"(?:\\)?{_HS}*(?:(?:identifier|number|no|id)\\.?{_HS}*)?"
     f"(?:(?:[#:]|{_D}){_HS}*)?{_WRAP}?)"
 )
 # "/" inside CTRI and SLCTR ids, with optional spaces and a possible line end after it.

@@ -32,13 +32,21 @@ _ABSTRACT_HEADING = regex.compile(r"(?im)^\s*(?:abstract|summary|background)\b")
 RECORD_NAME_WORDS = 12  # a record's sponsor field longer than this is prose
 DOCUMENT_CONFIDENCE = 0.6  # a value tied by the document's scope (its own trial), not by its sentence
 DOCUMENT_SINGLE = frozenset({"status", "start_date", "enrollment", "acronym", "title", "dose_count"})
+# a list field a report states once of its own trial: the values of one sentence ("phase I/II"), the
+# first that says so of the study; a later phase is most often an earlier study's ("our phase I study [12]")
+DOCUMENT_ONE_STATEMENT = frozenset({"phase"})
 # a sentence that states the field of the study itself (preferred at document scope)
 DOCUMENT_CUES = {
     "enrollment": regex.compile(r"(?i)\b(?:randomi[sz]e[sd]?|randomly\s+assign(?:ed)?|enrol(?:l)?(?:ed|s)?|recruit(?:ed|s)?|includ(?:ed|e)|allocat(?:ed|e)|assign(?:ed)?|sample\s+size|aim(?:s|ed)?\s+to\s+(?:recruit|enrol)|were\s+treated|received)\b"),
     "status": regex.compile(r"(?i)\b(?:the|this|our)\s+(?:[\w-]+\s+)?(?:trial|study)\b|\brecruitment\b|\btrial\s+status\b|\bstatus\b"),
     "start_date": regex.compile(r"(?i)\b(?:recruitment|enrol(?:l)?ment|the\s+(?:[\w-]+\s+)?(?:trial|study))\s+(?:began|started|commenced|will\s+(?:begin|start)|is\s+(?:anticipated|expected|planned)\s+to\s+start)|\bstart(?:ed)?\b"),
     "acronym": regex.compile(r"(?i)\b(?:trial|study)\b"),
+    "phase": regex.compile(r"(?i)\b(?:trials?|stud(?:y|ies)|RCTs?)\b"),
+    "dose_count": regex.compile(r"(?i)\b(?:dos(?:e|es|ed|ing)|inject(?:ed|ion|ions)|infus(?:ed|ion|ions)|administ\w+|transplant\w*|implant\w*|given|received|receive|treatments?|courses?|cycles?)\b"),
 }
+PASSAGE_STATED = frozenset({"enrollment", "status", "dose_count"})  # tied by a passage only where stated of the study
+COUNT_CUE_REACH = 60  # characters either side of a dose count where its dosing word stands
+_OTHER_STUDY = regex.compile(r"(?i)\b(?:previous(?:ly)?|prior|earlier|preceding|preliminary|we\s+(?:have\s+)?reported)\b|\[\d+(?:[,–-]\s*\d+)*\]")
 _HYPOTHETICAL = regex.compile(r"(?i)\b(?:if|whether|unless|should|may\s+be|prematurely\s+or)\b")  # how far a passage reaches after the sentence naming its trial
 LIST_FIELDS_FOR_MANY = ("product",)
 CAPTION_FIELDS = ("cell_source", "donor", "route")
@@ -458,6 +466,9 @@ class PaperLinker:
         for name, tid in self.pub_names.items():
             for m in _author_pattern(name).finditer(chunk):
                 out.append((tid, "publication", g.start + m.start(), g.start + m.end(), "author"))
+        for tid, pattern in self.own.labels.items():  # "the first pilot" of a report of two labelled trials
+            for m in pattern.finditer(chunk):
+                out.append((tid, "", g.start + m.start(), g.start + m.end(), "label"))
         return out
 
     def find_publication_trials(self):
@@ -497,7 +508,8 @@ class PaperLinker:
                 ms = _resolve_products(ms)
                 trial_ids = list(dict.fromkeys(a[0] for a in anchors))
                 for tid, registry, s, e, ex in printed[id(g)]:
-                    self.emit_anchor(tid, registry, s, e, g.start, g.end, ex)
+                    if ex != "label":
+                        self.emit_anchor(tid, registry, s, e, g.start, g.end, ex)
                 scope = ""
                 if len(trial_ids) == 1:
                     targets, conf = trial_ids, None
@@ -520,6 +532,8 @@ class PaperLinker:
                     current, since = (trial_ids[0], i) if len(trial_ids) == 1 and strong else (None, i)
                 if scope == "document":
                     ms = self._document_values(g, ms)
+                elif scope == "passage":  # a count or a status in a passage: only where the sentence says it of the study
+                    ms = [m for m in ms if m.field not in PASSAGE_STATED or self._stated(g, m)]
                 for m in ms:
                     if m.field in ("dose",):
                         continue
@@ -574,19 +588,35 @@ class PaperLinker:
         keep = []
         chunk = self.text[g.start:g.end]
         for m in ms:
+            if m.field in DOCUMENT_ONE_STATEMENT:
+                stated = bool(DOCUMENT_CUES[m.field].search(chunk)) and not _OTHER_STUDY.search(chunk)
+                best = self._document_best.get(m.field)
+                if best is None or (stated and not best[0]):
+                    same = [x for x in ms if x.field == m.field]
+                    self._document_best[m.field] = (stated, same, g.start, g.end)
+                continue
             if m.field not in DOCUMENT_SINGLE:
                 keep.append(m)
                 continue
             if m.field in ("status", "start_date") and _HYPOTHETICAL.search(chunk):
                 continue  # "if the trial is terminated ...", "will be recruited"
-            cue = DOCUMENT_CUES.get(m.field)
-            stated = bool(cue and cue.search(chunk))
-            if m.field == "status" and not stated:
-                continue  # "questionnaires were completed": not the study's status
+            stated = self._stated(g, m)
+            if m.field in ("status", "dose_count") and not stated:
+                continue  # "questionnaires were completed", "assessed twice": not the study's status or doses
             best = self._document_best.get(m.field)
             if best is None or (stated and not best[0]):  # a record's field ("record") is never replaced
                 self._document_best[m.field] = (stated, m, g.start, g.end)
         return keep
+
+    def _stated(self, g: Segment, m: Mention) -> bool:
+        """Does sentence g say value m of the study (DOCUMENT_CUES: "were randomised", "the trial is
+        recruiting"; a dose count beside a dosing word: "assessed twice" is no dose count)?"""
+        cue = DOCUMENT_CUES.get(m.field)
+        if cue is None:
+            return False
+        if m.field == "dose_count":
+            return bool(cue.search(self.text, max(g.start, m.start - COUNT_CUE_REACH), min(g.end, m.end + COUNT_CUE_REACH)))
+        return bool(cue.search(self.text, g.start, g.end))
 
     def _own_acronym(self):
         """The acronym of the document's own trial: the one it uses most ("the REPOSE trial", even
@@ -621,9 +651,12 @@ class PaperLinker:
         self._document_best["acronym"] = (True, m, s, e if e >= 0 else len(self.text))
 
     def _emit_document_best(self):
-        for stated, m, s, e in sorted(self._document_best.values(), key=lambda x: x[1].start):
-            for tid in self.own.ids:
-                self.emit(tid, m, s, e, 0.85 if stated == "record" else DOCUMENT_CONFIDENCE, "document")
+        for stated, held, s, e in sorted(self._document_best.values(), key=lambda x: x[2]):
+            if self.own.labels and stated != "record" and not isinstance(held, list):
+                continue  # a report of several labelled trials: which one's enrollment or status? (their passages say)
+            for m in held if isinstance(held, list) else [held]:
+                for tid in self.own.ids:
+                    self.emit(tid, m, s, e, 0.85 if stated == "record" else DOCUMENT_CONFIDENCE, "document")
 
     def record_fields(self):
         """A registry record as text (`Recruitment status: Recruiting`, `Public title` with its value
@@ -636,11 +669,13 @@ class PaperLinker:
             label, value = record_label(ln.text)
             if label is None:
                 continue
+            below = False
             if value is not None:
                 vs, ve = ln.start + value[0], ln.start + value[1]
             elif k + 1 < len(lines) and record_label(lines[k + 1].text)[0] is None:
                 nxt = lines[k + 1]
                 vs, ve = nxt.start + len(nxt.text) - len(nxt.text.lstrip()), nxt.end
+                below = True
             else:
                 continue
             chunk = self.text[vs:ve]
@@ -649,6 +684,8 @@ class PaperLinker:
             for f in column_reads(label):
                 if f == "title" and "title" not in ln.text.lower():
                     continue  # a record's title is labelled so ("Public title"), not "Study"
+                if below and f != "title" and len(chunk.split()) > RECORD_NAME_WORDS:
+                    continue  # a heading ("Subjects", "Recruitment") over a paragraph of prose: no record field
                 if f == "sponsors" and (len(chunk.split()) > RECORD_NAME_WORDS or find_funders(chunk)):
                     continue  # a sentence under a "Funding" heading (its funders are read as a sentence's)
                 for m in read_cell(f, chunk, self.extra):

@@ -48,6 +48,42 @@ class OwnTrials:
     ids: list[str] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # other id -> primary id
     statements: list[tuple[int, int]] = field(default_factory=list)  # spans of the registration statements
+    # a report of several trials names each by a label its registration line gives it ("Pilot one:
+    # NCT...", "Study 2 (ISRCTN...)"): primary id -> the pattern of the names it goes by in the text
+    # ("the first pilot", "pilot 1", "the second study")
+    labels: dict[str, "regex.Pattern"] = field(default_factory=dict)
+
+
+ORDINALS = (
+    ("first", "one", "1", "i", "a", "1st"),
+    ("second", "two", "2", "ii", "b", "2nd"),
+    ("third", "three", "3", "iii", "c", "3rd"),
+    ("fourth", "four", "4", "iv", "d", "4th"),
+)
+_LABEL_NOUNS = r"(?:pilot|study|trial|part|cohort|stage|arm|protocol|substudy|sub-study|experiment)s?"
+_ORDINAL_WORD = "|".join(sorted({w for forms in ORDINALS for w in forms}, key=len, reverse=True))
+# the label before an id on its registration line: "Pilot one:", "Study 2 -", "(Trial A)", "Part B, NCT number:"
+_LABEL = regex.compile(
+    r"(?i)\W*(?P<noun>" + _LABEL_NOUNS + r")\s+(?P<ord>" + _ORDINAL_WORD + r")\b"
+    r"|\W*(?:the\s+)?(?P<ord2>first|second|third|fourth)\s+(?P<noun2>" + _LABEL_NOUNS + r")\b"
+)
+
+
+def _ordinal(word: str) -> int | None:
+    word = word.lower()
+    return next((k for k, forms in enumerate(ORDINALS) if word in forms), None)
+
+
+def label_pattern(noun: str, k: int) -> "regex.Pattern":
+    """The names of the k-th labelled trial (0-based) of a `noun` ("pilot"): "the first pilot", "the
+    re-designed second pilot RCT", "pilot one", "Pilot 1", "Pilot II", "Study B" (a letter or a roman
+    numeral in capitals)."""
+    stem = regex.escape(noun.lower().rstrip("s"))
+    word, number, digit, roman, letter, short = ORDINALS[k]
+    return regex.compile(
+        r"\b(?i:(?:" + word + "|" + short + r")\s+(?:[\w-]+\s+)?" + stem + r"s?|" + stem + r"\s+(?:" + number + "|" + digit + r"))\b(?![-/.]\w)"
+        r"|\b(?i:" + stem + r")\s+(?:" + roman.upper() + "|" + letter.upper() + r")\b(?![-/.]\w)"
+    )
 
 
 def _primary_first(ids: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -70,6 +106,7 @@ def find_own_trials(text: str, sentences: list[tuple[int, int, list]]) -> OwnTri
     own = OwnTrials()
     front = max(FRONT_MIN, int(len(text) * FRONT_SHARE))
     late_ok = None  # may a statement stand after the front part? (not in a review naming many trials)
+    labelled = []  # (primary id, label noun, ordinal) of each registration line that labels its trial
     for s, e, found in sentences:
         if not found or not REGISTRATION_CUE.search(text, max(0, s - CUE_BEFORE), e):
             continue
@@ -85,8 +122,16 @@ def find_own_trials(text: str, sentences: list[tuple[int, int, list]]) -> OwnTri
         for m in found:
             line = text.count("\n", s, s + m.start)
             by_line.setdefault(line, []).append((m.value, m.get("registry", "")))
-        for ids in by_line.values():
-            for group in group_registrations(list(dict.fromkeys(ids))):
+        for line, ids in by_line.items():
+            first = next(m for m in found if text.count("\n", s, s + m.start) == line)
+            line_start = text.rfind("\n", 0, s + first.start) + 1
+            label = _LABEL.match(text, line_start, s + first.start)
+            groups = group_registrations(list(dict.fromkeys(ids)))
+            if label and len(groups) == 1:
+                k = _ordinal(label.group("ord") or label.group("ord2"))
+                if k is not None:
+                    labelled.append((groups[0][0][0], (label.group("noun") or label.group("noun2")), k))
+            for group in groups:
                 primary = group[0][0]
                 primary = own.aliases.get(primary, primary)
                 if primary not in own.ids:
@@ -94,6 +139,10 @@ def find_own_trials(text: str, sentences: list[tuple[int, int, list]]) -> OwnTri
                 for other, _ in group[1:]:
                     if other != primary and other not in own.ids:
                         own.aliases[other] = primary
+        if len({k for _, _, k in labelled}) >= 2:  # labels tell trials apart only when there are two or more
+            for tid, noun, k in labelled:
+                tid = own.aliases.get(tid, tid)
+                own.labels.setdefault(tid, label_pattern(noun, k))
     return own
 
 

@@ -93,6 +93,8 @@ def id_column_of(rows_cells: list[tuple[Cell, ...]], anchor_starts: list[list[in
 
 _LETTERS = regex.compile(r"[\W\d_]+")
 RECORD_LABEL_WORDS = 8
+RECORD_LABEL_SHARE = 0.8  # of a label's letters, the share its vocabulary terms cover
+_PROSE_MARK = regex.compile(r"[.!?]['’\"]|['’\"]\s|[;!?]")  # a quotation or a sentence's end: prose, not a label
 
 
 def record_label(line: str) -> tuple[str | None, tuple[int, int] | None]:
@@ -107,7 +109,7 @@ def record_label(line: str) -> tuple[str | None, tuple[int, int] | None]:
         return None, None
     found = matcher("table_columns").find(head)
     letters = len(_LETTERS.sub("", head)) or 1
-    if sum(len(_LETTERS.sub("", m.raw)) for m in found) < 0.6 * letters:
+    if sum(len(_LETTERS.sub("", m.raw)) for m in found) < RECORD_LABEL_SHARE * letters or _PROSE_MARK.search(head):
         return None, None
     if colon and rest.strip():
         start = len(head) + 1 + (len(rest) - len(rest.lstrip()))

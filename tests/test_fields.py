@@ -323,6 +323,11 @@ def test_no_one_enrolled(text, n):
     ("Dr Smith has received research support from Acme Biologics for an unrelated research study.", []),
     ("CD was the site investigator for a clinical trial supported by Nordic Pharma.", []),
     ("The trial is supported by the Wellcome Trust and the Medical Research Council.", ["Wellcome Trust", "Medical Research Council"]),
+    ("KP and NS provided support in the design of the intervention materials.", []),
+    ("The study was funded by the NHS and the MRC.", ["NHS", "MRC"]),
+    ("This work was supported by the Fundação de Amparo à Pesquisa do Estado de São Paulo (FAPESP).",
+     ["Fundação de Amparo à Pesquisa do Estado de São Paulo (FAPESP)"]),
+    ("The Wellcome Trust provided grant support.", ["Wellcome Trust"]),
 ])
 def test_funders_of_a_person_or_another_study_are_not_the_trials(text, funders):
     assert [m.value for m in fields.find_funders(text)] == funders

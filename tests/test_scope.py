@@ -302,3 +302,57 @@ def test_document_phase_is_the_first_statement_and_counts_need_a_dosing_word():
     assert tied(ev, own, "phase") == ["PHASE2"]
     assert tied(ev, own, "dose_count") == ["1"]
     assert tied(ev, own, "route") == ["intravenous"]
+
+
+TOTAL_SAMPLE = """Recruiting older adults into a walking trial: lessons from a pilot randomised trial
+
+Abstract
+Methods: Adults were recruited through letters from four practices (48 participants) and a community register (20 participants).
+Results: Only five participants were recruited through posters in libraries.
+
+Table 2 Baseline characteristics
+Total sample (N = 73)
+Age, mean (SD) | 71 (6)
+
+Trial registration: ISRCTN identifier: 61849305
+"""
+
+
+def test_a_total_sample_line_is_the_reports_enrollment_not_its_parts():
+    ev = extract_text(TOTAL_SAMPLE)
+    assert tied(ev, "ISRCTN61849305", "enrollment") == ["73"]
+
+
+@pytest.mark.parametrize("sentence, n", [
+    ("Sixty patients were randomised: 30 to cells and 30 to placebo.", "60"),
+    ("We enrolled 41 patients; 20 received MSCs and 21 standard care.", "41"),
+    ("Patients were recruited from clinics (30 patients) and wards (12 patients). Forty-two patients were treated.", "42"),
+])
+def test_a_total_with_its_breakdown_is_the_enrollment(sentence, n):
+    text = f"Stromal cells for lupus nephritis\n\nMethods\n{sentence}\n\nThis trial is registered with ClinicalTrials.gov, NCT09999991.\n"
+    assert tied(extract_text(text), "NCT09999991", "enrollment") == [n]
+
+
+def test_an_acronym_before_a_line_break_then_trial():
+    text = ("Methods\nWe report the Cord Cells After Stroke (CCAS)\ntrial of intravenous cells, registered with "
+            "ClinicalTrials.gov, NCT09999992.\n")
+    assert tied(extract_text(text), "NCT09999992", "acronym") == ["CCAS"]
+
+
+def test_a_report_of_several_trials_gives_none_of_them_its_pooled_count():
+    text = ("Screening for three oncology trials: an audit\n\nMethods\nWe reviewed 286 patients discussed at tumour boards. "
+            "All candidates received intravenous chemotherapy.\n\nTrial registration: the trials were registered with "
+            "ClinicalTrials.gov (NCT01000001; NCT01000002; NCT01000003).\n")
+    ev = extract_text(text)
+    for tid in ("NCT01000001", "NCT01000002", "NCT01000003"):
+        assert tied(ev, tid, "enrollment") == []
+        assert tied(ev, tid, "route") == ["intravenous"]
+
+
+def test_a_registration_wrapped_over_two_lines_is_one_trial_with_both_ids():
+    text = ("Methods\nFifty patients will receive umbilical cord MSCs.\n\nTrial registration: Australian New Zealand Clinical "
+            "Trials Registry ACTRN12613000000001 (registered 8 August 2013);\nClinicalTrials.gov Identifier NCT01900001.\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT01900001", "other_ids") == ["ACTRN12613000000001"]
+    assert tied(ev, "ACTRN12613000000001", "enrollment") == []
+    assert tied(ev, "NCT01900001", "enrollment") == ["50"]

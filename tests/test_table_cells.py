@@ -270,3 +270,14 @@ amyotrophic lateral sclerosis
     assert tied(ev, "NCT01234567", "route") == ["intravenous"]
     assert tied(ev, "NCT07654321", "route") == ["intrathecal"]  # the note's lines are no trial's
     assert tied(ev, "NCT07654321", "conditions") == []  # a title's words are no printed condition
+
+
+@pytest.mark.parametrize("line", [
+    "Trial registration: ISRCTN identifier: 61849305",
+    "Registration number: NCT09999993",
+    "Clinical trial registration: ChiCTR2000012345",
+])
+def test_a_registration_line_after_a_table_of_no_trial_stays_running_text(line):
+    text = f"Table 2 Baseline characteristics\nAge, mean (SD) | 64 (7)\nWomen, n (%) | 12 (40)\n\n{line}\n"
+    ids = [e.value for e in extract_text(text) if e.field == "trial_id"]
+    assert len(ids) == 1

@@ -155,7 +155,7 @@ def _start_dates(text: str, in_table: bool) -> list[Mention]:
 # ---------------------------------------------------------------- enrollment
 _PEOPLE_WORDS = (
     "patients", "participants", "subjects", "children", "adults", "infants", "individuals", "volunteers", "men", "women",
-    "cases", "neonates", "newborns", "recipients", "persons", "people",
+    "cases", "neonates", "newborns", "recipients", "persons", "people", "outpatients", "inpatients",
 )
 _PEOPLE = r"(?:" + "|".join(_PEOPLE_WORDS) + r")"
 _ENROLL = regex.compile(
@@ -235,8 +235,9 @@ _NAMED = regex.compile(r"\b(?:named|called|termed|dubbed|acronym(?:ed)?|known\s+
 _BEFORE_PAREN = regex.compile(r"(?<![\w-])(?P<a>" + ACRONYM + r")\s*\((?=[^()]{0,300}\b(?:NCT\d{8}|ISRCTN\d{8}))")
 _ID_THEN = regex.compile(r"(?<![\w-])(?P<a>" + ACRONYM + r")\s*\((?:NCT\d{8}|ISRCTN\d{8})\)")
 # "the TRACE trial", "(MESEMS) study", "BRIDGE-2 study": an acronym followed by the word trial or study
+# (on the same line or the next: a PDF's text breaks lines anywhere)
 _TRIAL_WORD = regex.compile(
-    r"(?<![\w-])(?:\(\s*)?(?P<a>" + ACRONYM + r")(?:\s*\))?[ \t]+(?:pilot[ \t]+|phase[ \t]+\w+[ \t]+|randomi[sz]ed[ \t]+)?(?:study|trial)\b"
+    r"(?<![\w-])(?:\(\s*)?(?P<a>" + ACRONYM + r")(?:\s*\))?(?:[ \t]+\n?|\n)[ \t]*(?:pilot[ \t]+|phase[ \t]+\w+[ \t]+|randomi[sz]ed[ \t]+)?(?:study|trial)\b"
 )
 _TRIAL_WORDS = ("study", "trial")
 _SENTENCE_ACRONYMS = (_NAMED, _BEFORE_PAREN, _ID_THEN, _TRIAL_WORD)  # all of them: the plain path
@@ -315,7 +316,8 @@ def _is_abbreviation_of(before: str, short: str) -> bool:
 # ---------------------------------------------------------------- funders
 # an institution's name: capitalised words, joined by 'of', 'for', 'and', 'the'...; an
 # abbreviation in parentheses; it ends at the first word in lower case
-_NAME = r"[A-Z][\w'&.\-]*(?:\s+(?:(?:of|for|and|the|in|on|de|du|und|&)\s+)*(?:[A-Z][\w'&.\-]*|\([A-Z][\w&\-]*\)))*"
+_NAME = (r"[A-Z][\w'&.\-]*(?:\s+(?:(?:of|for|and|the|in|on|de|du|des|da|do|das|dos|di|del|della|der|den|la|le|y|e|à|al|van|von|und|&)\s+)*"
+         r"(?:[A-Z][\w'&.\-]*|\([A-Z][\w&\-]*\)))*")
 _NAME_TAIL = r"(?:\s+(?:programme|program|initiative|scheme|network))?"
 _NAMES = (r"(?P<who>" + _NAME + _NAME_TAIL + r"(?:\s*,\s*(?:and\s+)?(?:by\s+)?(?:the\s+)?" + _NAME + _NAME_TAIL
           + r")*(?:\s*,?\s+and\s+(?:the\s+)?" + _NAME + _NAME_TAIL + r")?)")
@@ -343,6 +345,8 @@ _PERSONAL_BEFORE = regex.compile(
     r"|\ban?\s+(?:[\w-]+\s+){0,2}(?:trials?|stud(?:y|ies))\s+$"
 )
 _UNRELATED_AFTER = regex.compile(r"(?i)^[^;]{0,80}?\b(?:for|of|in)\s+(?:an?\s+)?(?:unrelated|other|another|separate)\b")
+_SUBJECT_STATEMENT = 2  # the statement of _FUNDING_STATEMENTS whose funders are its subject ("X provided support")
+_INITIALS = regex.compile(r"[A-Z]{1,3}(?:\s*(?:,|and|&)\s*[A-Z]{1,3})*")  # "KP", "KP and NS": people's initials
 _COUNTRIES = frozenset({
     "Australia", "USA", "UK", "Canada", "China", "Germany", "France", "Italy", "Spain", "Japan", "Korea", "India",
     "Iran", "Brazil", "Netherlands", "Sweden", "Denmark", "Switzerland", "Belgium", "Austria", "Norway", "Finland",
@@ -357,7 +361,7 @@ def find_funders(text: str) -> list[Mention]:
     if not has_any(fold_case(text), _FUNDING_WORDS):
         return []
     out = []
-    for m in (m for rx in _FUNDING_STATEMENTS for m in rx.finditer(text)):
+    for rx_index, m in ((i, m) for i, rx in enumerate(_FUNDING_STATEMENTS) for m in rx.finditer(text)):
         if _AUTHOR_FUNDED.search(text, max(0, m.start() - 30), m.start()):
             continue  # an author's fellowship, not the study's funding
         before = text[max(0, m.start() - PERSONAL_REACH):m.start()]
@@ -373,5 +377,7 @@ def find_funders(text: str) -> list[Mention]:
             name = " ".join(part.split())
             if len(name) < 3 or len(name.split()) > 15 or _NOT_FUNDER.search(name) or name in _COUNTRIES:
                 continue
+            if rx_index == _SUBJECT_STATEMENT and _INITIALS.fullmatch(name):
+                continue  # "KP and NS provided support in the design": authors, by their initials
             out.append(Mention("sponsors", name, base + at, base + at + len(part), part, "funders", 0.8))
     return out

@@ -484,7 +484,7 @@ def _extra_alternation(terms: tuple[str, ...]) -> _Alternation:
 def build_matcher(v: Vocabulary, extractor: str | None = None) -> VocabMatcher:
     insens, exact, folded, patterns, excludes, excluded = [], {}, {}, [], [], {}
     for e in v.entries:
-        for syn in (e.label,) + e.synonyms:
+        for syn in ((e.label,) if e.label_matches else ()) + e.synonyms:
             insens.append(synonym_pattern(syn))
             folded.setdefault(fold(syn), e.code)
         for syn in e.case_sensitive:

@@ -30,8 +30,12 @@ PASSAGE_SENTENCES = 10
 FRONT_MATTER = 1500  # the characters of a paper before its abstract that hold its title
 _ABSTRACT_HEADING = regex.compile(r"(?im)^\s*(?:abstract|summary|background)\b")
 RECORD_NAME_WORDS = 12  # a record's sponsor field longer than this is prose
+RECORD_SCALAR_WORDS = 5  # a record's status, phase, count or date on the line under its label is this short
+RECORD_SCALARS = frozenset({"status", "phase", "enrollment", "start_date", "dose_count"})
 DOCUMENT_CONFIDENCE = 0.6  # a value tied by the document's scope (its own trial), not by its sentence
 DOCUMENT_SINGLE = frozenset({"status", "start_date", "enrollment", "acronym", "title", "dose_count"})
+# what several trials of one report share (a consortium's acronym: "MESEMS" for each site's trial)
+SHARED_BY_OWN_TRIALS = frozenset({"acronym"})
 # a list field a report states once of its own trial: the values of one sentence ("phase I/II"), the
 # first that says so of the study; a later phase is most often an earlier study's ("our phase I study [12]")
 DOCUMENT_ONE_STATEMENT = frozenset({"phase"})
@@ -41,12 +45,20 @@ DOCUMENT_CUES = {
     "status": regex.compile(r"(?i)\b(?:the|this|our)\s+(?:[\w-]+\s+)?(?:trial|study)\b|\brecruitment\b|\btrial\s+status\b|\bstatus\b"),
     "start_date": regex.compile(r"(?i)\b(?:recruitment|enrol(?:l)?ment|the\s+(?:[\w-]+\s+)?(?:trial|study))\s+(?:began|started|commenced|will\s+(?:begin|start)|is\s+(?:anticipated|expected|planned)\s+to\s+start)|\bstart(?:ed)?\b"),
     "acronym": regex.compile(r"(?i)\b(?:trial|study)\b"),
-    "phase": regex.compile(r"(?i)\b(?:trials?|stud(?:y|ies)|RCTs?)\b"),
+    "phase": regex.compile(r"(?i)\b(?:trials?|stud(?:y|ies)|RCTs?|design|open[\s-]label|randomi[sz]ed|controlled|double[\s-]blind|placebo|single[\s-]arm|multicent(?:er|re)|pilot)\b"),
     "dose_count": regex.compile(r"(?i)\b(?:dos(?:e|es|ed|ing)|inject(?:ed|ion|ions)|infus(?:ed|ion|ions)|administ\w+|transplant\w*|implant\w*|given|received|receive|treatments?|courses?|cycles?)\b"),
 }
 PASSAGE_STATED = frozenset({"enrollment", "status", "dose_count"})  # tied by a passage only where stated of the study
-COUNT_CUE_REACH = 60  # characters either side of a dose count where its dosing word stands
-_OTHER_STUDY = regex.compile(r"(?i)\b(?:previous(?:ly)?|prior|earlier|preceding|preliminary|we\s+(?:have\s+)?reported)\b|\[\d+(?:[,–-]\s*\d+)*\]")
+COUNT_CUE_REACH = 60
+_A_PART = regex.compile(r"(?i)\b(?:other|additional|further|more|remaining|extra)\b")  # "six other participants"
+# "Total sample (N = 99)", "All patients (n = 120)", "Overall, N = 64" heading a table or standing alone
+_TOTAL_SAMPLE = regex.compile(
+    r"(?im)^[ \t|]*(?:total|overall|all\s+(?:patients|participants|subjects|randomi[sz]ed))\b[^\n=|]{0,30}?[(,]?\s*n\s*=\s*(?P<n>\d{1,5})\b"
+)  # characters either side of a dose count where its dosing word stands
+_OTHER_STUDY = regex.compile(
+    r"(?i)\b(?:previous(?:ly)?|prior|earlier|preceding|preliminary|we\s+(?:have\s+)?reported|reprinted|adapted\s+from|et\s+al)\b"
+    r"|\[\d+(?:[,–-]\s*\d+)*\]|\((?:19|20)\d\d[a-z]?\)"
+)  # a sentence about another study: a citation ("[12]", "Said et al. (2012)"), "our previous phase I study"
 _HYPOTHETICAL = regex.compile(r"(?i)\b(?:if|whether|unless|should|may\s+be|prematurely\s+or)\b")  # how far a passage reaches after the sentence naming its trial
 LIST_FIELDS_FOR_MANY = ("product",)
 CAPTION_FIELDS = ("cell_source", "donor", "route")
@@ -589,7 +601,9 @@ class PaperLinker:
         chunk = self.text[g.start:g.end]
         for m in ms:
             if m.field in DOCUMENT_ONE_STATEMENT:
-                stated = bool(DOCUMENT_CUES[m.field].search(chunk)) and not _OTHER_STUDY.search(chunk)
+                if _OTHER_STUDY.search(chunk) or not DOCUMENT_CUES[m.field].search(chunk):
+                    continue  # another study's phase, or a phase of no study ("a phase II" ending a cited title)
+                stated = True
                 best = self._document_best.get(m.field)
                 if best is None or (stated and not best[0]):
                     same = [x for x in ms if x.field == m.field]
@@ -601,6 +615,8 @@ class PaperLinker:
             if m.field in ("status", "start_date") and _HYPOTHETICAL.search(chunk):
                 continue  # "if the trial is terminated ...", "will be recruited"
             stated = self._stated(g, m)
+            if m.field == "enrollment" and stated and (_parts_only(ms) or _A_PART.search(m.raw)):
+                stated = False  # "(62 participants) and ... (31 participants)", "six other participants": parts of the sample
             if m.field in ("status", "dose_count") and not stated:
                 continue  # "questionnaires were completed", "assessed twice": not the study's status or doses
             best = self._document_best.get(m.field)
@@ -652,11 +668,29 @@ class PaperLinker:
 
     def _emit_document_best(self):
         for stated, held, s, e in sorted(self._document_best.values(), key=lambda x: x[2]):
-            if self.own.labels and stated != "record" and not isinstance(held, list):
-                continue  # a report of several labelled trials: which one's enrollment or status? (their passages say)
+            if len(self.own.ids) > 1 and stated != "record" and not isinstance(held, list) and held.field not in SHARED_BY_OWN_TRIALS:
+                continue  # a report of several trials: which one's enrollment or status? (their passages and rows say)
             for m in held if isinstance(held, list) else [held]:
                 for tid in self.own.ids:
                     self.emit(tid, m, s, e, 0.85 if stated == "record" else DOCUMENT_CONFIDENCE, "document")
+
+    def document_totals(self):
+        """A report's total sample printed as a table's heading or a line of its own ("Total sample
+        (N = 99)", "All participants (n = 120)"): the own trial's enrollment. It is said as a total,
+        so it wins over the sentences (which often count a part: "only six were recruited through
+        ..."); a registry record's field still wins."""
+        if not self.own.ids or "=" not in self.text:
+            return
+        for m in _TOTAL_SAMPLE.finditer(self.text):
+            n = int(m.group("n"))
+            best = self._document_best.get("enrollment")
+            if best and best[0] == "record":
+                return
+            s = self.text.rfind("\n", 0, m.start()) + 1
+            e = self.text.find("\n", m.end())
+            mention = Mention("enrollment", str(n), m.start("n"), m.end("n"), m.group(0), "total_sample", 0.8)
+            self._document_best["enrollment"] = (True, mention, s, e if e >= 0 else len(self.text))
+            return
 
     def record_fields(self):
         """A registry record as text (`Recruitment status: Recruiting`, `Public title` with its value
@@ -684,8 +718,8 @@ class PaperLinker:
             for f in column_reads(label):
                 if f == "title" and "title" not in ln.text.lower():
                     continue  # a record's title is labelled so ("Public title"), not "Study"
-                if below and f != "title" and len(chunk.split()) > RECORD_NAME_WORDS:
-                    continue  # a heading ("Subjects", "Recruitment") over a paragraph of prose: no record field
+                if below and f != "title" and len(chunk.split()) > (RECORD_SCALAR_WORDS if f in RECORD_SCALARS else RECORD_NAME_WORDS):
+                    continue  # a heading ("Subjects", "Recruitment") over a line of prose: no record field
                 if f == "sponsors" and (len(chunk.split()) > RECORD_NAME_WORDS or find_funders(chunk)):
                     continue  # a sentence under a "Funding" heading (its funders are read as a sentence's)
                 for m in read_cell(f, chunk, self.extra):
@@ -703,9 +737,20 @@ class PaperLinker:
         self.record_fields()
         self.find_publication_trials()
         self.sentences()
+        self.document_totals()
         self._own_acronym()
         self._emit_document_best()
         return dedupe(self.evidence)
+
+
+def _parts_only(ms: list[Mention]) -> bool:
+    """Does a sentence print two or more counts of people none of which is the sum of the rest (parts
+    of a sample: "62 from practices and 31 from the service"), rather than a total and its breakdown
+    ("60 patients: 30 MSC and 30 placebo")?"""
+    counts = [int(m.value) for m in ms if m.field == "enrollment" and m.value.isdigit()]
+    if len(counts) < 2:
+        return False
+    return not any(2 * c == sum(counts) for c in counts)
 
 
 def _one_dose(ms: list[Mention], chunk: str) -> list[Mention]:

@@ -117,15 +117,20 @@ def find_own_trials(text: str, sentences: list[tuple[int, int, list]]) -> OwnTri
                 break
         own.statements.append((s, e))
         # one line of a statement lists one trial's registrations ("Italy: EudraCT, 2011-..., and
-        # ClinicalTrials.gov, NCT...")
-        by_line: dict[int, list[tuple[str, str]]] = {}
+        # ClinicalTrials.gov, NCT..."), when the statement names several trials of one registry; a
+        # statement of one id per registry is one trial, even wrapped over lines ("ACTRN... (date);\n
+        # ClinicalTrials.gov Identifier NCT...")
+        registries = [m.get("registry", "") for m in {m.value: m for m in found}.values()]
+        one_trial = len(set(registries)) == len(registries)
+        by_line: dict[int, list] = {}  # a line (or the whole statement) -> its ids, in order
         for m in found:
-            line = text.count("\n", s, s + m.start)
-            by_line.setdefault(line, []).append((m.value, m.get("registry", "")))
-        for line, ids in by_line.items():
-            first = next(m for m in found if text.count("\n", s, s + m.start) == line)
-            line_start = text.rfind("\n", 0, s + first.start) + 1
-            label = _LABEL.match(text, line_start, s + first.start)
+            line_start = text.rfind("\n", 0, s + m.start) + 1
+            label = _LABEL.match(text, line_start, s + m.start)
+            key = 0 if one_trial and not label else line_start + 1
+            by_line.setdefault(key, []).append((m, label))
+        for key, printed in by_line.items():
+            ids = [(m.value, m.get("registry", "")) for m, _ in printed]
+            label = printed[0][1]
             groups = group_registrations(list(dict.fromkeys(ids)))
             if label and len(groups) == 1:
                 k = _ordinal(label.group("ord") or label.group("ord2"))

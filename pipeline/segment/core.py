@@ -72,7 +72,7 @@ def _header_lines(lines: list[Line], k: int) -> list[int]:
             continue
         seen += 1
         codes, share = header_columns(ln.text)
-        if codes and share >= 0.6:
+        if codes and share >= 0.6 and not (_ID_HINT.search(ln.text) and find_registry_ids(ln.text)):  # "Trial registration: ISRCTN..." names a trial
             found.append(j - 1)
         elif found or seen > HEADER_REACH:
             break
@@ -232,8 +232,8 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         if not anchors:
             # a table of no trial (e.g. genes, outcomes): its cells are not running text either
             j = h_last + 1
-            while j < limit and not is_prose(lines[j]):
-                j += 1
+            while j < limit and not is_prose(lines[j]) and not registry_anchors(text, lines[j].start, lines[j].end):
+                j += 1  # (a line naming a trial is not this table's: "Trial registration: ISRCTN...")
             used.update(range(k, j))
             k = max(j, h_last + 1)
             continue

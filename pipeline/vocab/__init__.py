@@ -4,7 +4,8 @@ Each file: `field`, `description`, `entries`: a list of {code, label, ontology, 
 case_sensitive, patterns, exclude}. `synonyms` match case-insensitively with flexible space and
 hyphen; `case_sensitive` synonyms match exactly (abbreviations such as `IV`); `patterns` are
 regular expressions (case-sensitive unless they set `(?i)`); `exclude` lists phrases in which a
-match does not count (e.g. `transcranial IV`).
+match does not count (e.g. `transcranial IV`); `label_matches: false` keeps the label from being
+searched for as a term (a tissue word alone, "skin", is no cell source; "skin-derived" is).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pipeline.errors import VocabularyError
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: the same data, faster
 ALLOWED_FILE_KEYS = frozenset({"field", "description", "entries", "ontology_source"})
-ALLOWED_ENTRY_KEYS = frozenset({"code", "label", "ontology", "synonyms", "case_sensitive", "patterns", "exclude", "note", "reads"})
+ALLOWED_ENTRY_KEYS = frozenset({"code", "label", "ontology", "synonyms", "case_sensitive", "patterns", "exclude", "note", "reads", "label_matches"})
 VOCAB_FIELDS = ("cell_source", "donor", "product", "route", "status", "conditions", "table_columns")
 
 
@@ -34,6 +35,7 @@ class Entry:
     patterns: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()  # table_columns: the fields read from the cells of this column
+    label_matches: bool = True  # is the label itself a term found in text? ("Skin" is not: "skin-derived" is)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def parse_vocabulary(data: dict, source: str = "<data>") -> Vocabulary:
             patterns=_as_tuple(e.get("patterns"), "patterns", where),
             exclude=_as_tuple(e.get("exclude"), "exclude", where),
             reads=_as_tuple(e.get("reads"), "reads", where),
+            label_matches=e.get("label_matches", True) is not False,
         )
         for p in entry.patterns:
             try:

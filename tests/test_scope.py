@@ -356,3 +356,26 @@ def test_a_registration_wrapped_over_two_lines_is_one_trial_with_both_ids():
     assert tied(ev, "NCT01900001", "other_ids") == ["ACTRN12613000000001"]
     assert tied(ev, "ACTRN12613000000001", "enrollment") == []
     assert tied(ev, "NCT01900001", "enrollment") == ["50"]
+
+
+AFFILIATION = """Inhaled cord stromal cells for bronchopulmonary dysplasia: a pilot trial
+
+^3 Neonatal Research Unit, National Institute of Child Health, 6100 Executive Blvd., MSC 7510, Bethesda, MD 20892, USA
+
+Methods
+Infants received the study aerosol twice daily. Study medication was diluted in 4 ml sterile normal saline/hr.
+
+Funding
+This study was funded by the Medical Research Council, UK.
+
+Trial registration: ClinicalTrials.gov identifier NCT05000001.
+"""
+
+
+def test_an_authors_address_gives_the_own_trial_nothing_but_a_funding_statement_does():
+    ev = extract_text(AFFILIATION)
+    own = "NCT05000001"
+    assert [e.snippet for e in ev if e.trial_id == own and e.field == "product" and "Blvd" in e.snippet] == []
+    assert tied(ev, own, "sponsors") == ["Medical Research Council"]
+    assert tied(ev, own, "dose") == []  # the vehicle's volume is no dose
+    assert tied(ev, own, "route") == ["inhalation"]

@@ -351,7 +351,7 @@ _RE_VEHICLE_BEFORE = re.compile(
     re.I,
 )
 _RE_VEHICLE_AFTER = re.compile(
-    r"\s+of\s+(?:normal\s+|physiological\s+|sterile\s+)?(?:saline|NaCl|PBS|vehicle|plasma-lyte|albumin|buffer)",
+    r"\s+(?:of\s+)?(?:(?:normal|physiological|sterile|preservative-free|isotonic|0\.9\s*%)\s+)*(?:saline|NaCl|PBS|vehicle|plasma-lyte|albumin|buffer)",
     re.I,
 )
 

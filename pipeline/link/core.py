@@ -542,6 +542,10 @@ class PaperLinker:
                 if trial_ids:
                     strong = any(a[4] != "citation" for a in anchors)
                     current, since = (trial_ids[0], i) if len(trial_ids) == 1 and strong else (None, i)
+                if scope == "document" and _is_affiliation(self.text, g.start, g.end):
+                    # an author's address ("... Executive Blvd., MSC 7510, Bethesda, MD 20892"), unless it is
+                    # a funding statement ("funded by the Department of Health, UK")
+                    ms = [m for m in ms if m.extractor == "funders"]
                 if scope == "document":
                     ms = self._document_values(g, ms)
                 elif scope == "passage":  # a count or a status in a passage: only where the sentence says it of the study
@@ -631,7 +635,11 @@ class PaperLinker:
         if cue is None:
             return False
         if m.field == "dose_count":
-            return bool(cue.search(self.text, max(g.start, m.start - COUNT_CUE_REACH), min(g.end, m.end + COUNT_CUE_REACH)))
+            # a dosing act in the count ("three intravenous infusions") or a dosing word beside it; the
+            # word "doses" alone is not enough ("the two doses were selected": two dose levels)
+            return bool(_DOSING_ACT.search(self.text, m.start, m.end)
+                        or cue.search(self.text, max(g.start, m.start - COUNT_CUE_REACH), m.start)
+                        or cue.search(self.text, m.end, min(g.end, m.end + COUNT_CUE_REACH)))
         return bool(cue.search(self.text, g.start, g.end))
 
     def _own_acronym(self):
@@ -720,7 +728,7 @@ class PaperLinker:
                     continue  # a record's title is labelled so ("Public title"), not "Study"
                 if below and f != "title" and len(chunk.split()) > (RECORD_SCALAR_WORDS if f in RECORD_SCALARS else RECORD_NAME_WORDS):
                     continue  # a heading ("Subjects", "Recruitment") over a line of prose: no record field
-                if f == "sponsors" and (len(chunk.split()) > RECORD_NAME_WORDS or find_funders(chunk)):
+                if f == "sponsors" and (len(chunk.split()) > RECORD_NAME_WORDS or find_funders(chunk) or _FUNDING_SENTENCE.search(chunk)):
                     continue  # a sentence under a "Funding" heading (its funders are read as a sentence's)
                 for m in read_cell(f, chunk, self.extra):
                     m = Mention(m.field, m.value, m.start + vs, m.end + vs, m.raw, f"record_{m.extractor}", 0.85, m.data)
@@ -741,6 +749,20 @@ class PaperLinker:
         self._own_acronym()
         self._emit_document_best()
         return dedupe(self.evidence)
+
+
+_DOSING_ACT = regex.compile(r"(?i)\b(?:inject|infus|administ|transplant|implant|instill|transfus|application|course|cycle)\w*")
+_FUNDING_SENTENCE = regex.compile(r"(?i)\b(?:was|were|is|are|has\s+been)\s+(?:\w+\s+)?(?:funded|supported|sponsored|financed)\b")
+_INSTITUTION = regex.compile(r"(?i)\b(?:department|division|institute|university|hospital|school|faculty|cent(?:er|re)|laboratory|clinic)\b")
+_ADDRESS = regex.compile(
+    r"(?i)\b(?:blvd|boulevard|street|st\.|road|rd\.|avenue|ave\.|suite|rm|floor|p\.?\s?o\.?\s+box)\b|\b\d{5}(?:-\d{4})?\b|\S@\S"
+    r"|,\s*(?:USA|UK|United\s+Kingdom|China|Canada|Australia|Germany|France|Italy|Spain|Japan|Korea|India|Iran|Brazil|Netherlands)\s*(?:[.;]|$)"
+)
+
+
+def _is_affiliation(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] an author's affiliation (an institution and a postal address or e-mail)?"""
+    return bool(_INSTITUTION.search(text, start, end) and _ADDRESS.search(text, start, end))
 
 
 def _parts_only(ms: list[Mention]) -> bool:

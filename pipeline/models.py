@@ -6,11 +6,22 @@ from typing import Any, Optional
 
 
 @dataclass(frozen=True)
+class TableCells:
+    """A table as its reader found it (a PDF's table, from the page's geometry): rows of cells, each
+    cell the span (start, end) of its text in the page's text (in a `Page`) or in the normalized
+    text (in a `NormalizedText`); an empty cell is an empty span. The first row may be a header."""
+
+    rows: tuple[tuple[tuple[int, int], ...], ...]
+
+
+@dataclass(frozen=True)
 class Page:
-    """One page of an input as read (plain text files are one page with number None)."""
+    """One page of an input as read (plain text files are one page with number None). `tables`:
+    the tables the reader found on the page, as rows of cells (their text is in `text` too)."""
 
     number: Optional[int]
     text: str
+    tables: tuple[TableCells, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class NormalizedText:
     to_raw: Any  # numpy int64 array, len(text) + 1
     page_starts: tuple[int, ...] = (0,)
     page_numbers: tuple[Optional[int], ...] = (None,)
+    tables: tuple[TableCells, ...] = ()  # the reader's tables, their cells' spans in `text`
 
     def page_at(self, offset: int) -> Optional[int]:
         from bisect import bisect_right

@@ -36,7 +36,7 @@ def strip_bidi(evidence: list[Evidence]) -> tuple[list[Evidence], int]:
 def extract_document(doc: Document) -> tuple[list[Evidence], str]:
     """normalize -> segment -> extract and link, for one read document."""
     norm = normalize_document(doc)
-    seg = segment(norm.text)
+    seg = segment(norm.text, norm.tables)
     return extract_paper(doc.paper_id, norm, seg), norm.text
 
 

@@ -206,3 +206,27 @@ def test_the_piece_tokenizer_takes_the_reference_models_punctuation_without_buil
     tokenizer, reference = PieceTokenizer(), nlp()
     assert tokenizer.punct_chars == frozenset(reference.get_pipe("sentencizer").punct_chars)
     assert tokenizer._is_punct is reference.vocab.lex_attr_getters[IS_PUNCT]
+
+
+def test_a_readers_table_is_read_by_its_cells_not_by_the_bars_of_its_text():
+    """A PDF's table comes as rows of cells; a cell may print a bar of its own ("1 | 2 doses")."""
+    from pipeline.models import TableCells
+    rows = [("Trial ID", "Dose", "Route"), ("NCT05200001", "1 | 2 × 10^6 cells/kg", "Intravenous"),
+            ("NCT05200002", "5 × 10^6 cells/kg", "Intrathecal")]
+    text, spans = "Table 2 Trials of cord cells\n", []
+    for row in rows:
+        at, line = len(text), []
+        for cell in row:
+            line.append((at, at + len(cell)))
+            at += len(cell) + 3
+        spans.append(tuple(line))
+        text += " | ".join(row) + "\n"
+    seg = segment(text, (TableCells(rows=tuple(spans)),))
+    (table,) = seg.tables
+    assert table.columns == ("id", "dose", "route")
+    row = next(g for g in seg.segments if g.kind == "row")
+    assert [text[c.start:c.end] for c in row.cells] == ["NCT05200001", "1 | 2 × 10^6 cells/kg", "Intravenous"]
+    assert [c.column for c in row.cells] == [0, 1, 2]
+    # the same text without the reader's cells does not give that row its dose cell
+    row = next(g for g in segment(text).segments if g.kind == "row")
+    assert "1 | 2 × 10^6 cells/kg" not in [text[c.start:c.end] for c in row.cells]

@@ -110,6 +110,21 @@ def test_table_caption_then_one_line_per_row(page1):
         assert line == " | ".join((trial.nct, trial.title, trial.phase, trial.status))
 
 
+def test_the_table_is_given_as_rows_of_cells(review):
+    page = review.pages[0]
+    (table,) = page.tables
+    cells = [[page.text[a:b] for a, b in row] for row in table.rows]
+    assert cells[0] == list(fx.TABLE_HEADER)
+    assert cells[1:] == [[t.nct, t.title, t.phase, t.status] for t in fx.TRIALS]  # a wrapped title is one cell
+
+
+def test_the_tables_cells_are_carried_into_the_normalized_text(review):
+    from pipeline.normalize.text import normalize_document
+    norm = normalize_document(review)
+    (table,) = norm.tables
+    assert [[norm.text[a:b] for a, b in row] for row in table.rows][1][0] == fx.TRIALS[0].nct
+
+
 @pytest.mark.parametrize("trial", fx.TRIALS, ids=lambda t: t.nct)
 def test_table_row_values_are_in_order_on_one_line(page1, trial):
     line = next(l for l in page1.splitlines() if trial.nct in l)

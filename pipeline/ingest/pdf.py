@@ -39,6 +39,9 @@ What a page's text looks like, and the rules that make it, in the order they run
    cell), or with an empty first column and few cells; never when both hold a registry-like id.
    Each table row is one line, cells separated by `CELL_SEPARATOR` (" | "); every row of a table
    has the same number of cells, an empty cell being empty text ("NCT01234567 | Title |  | Active").
+   The rows are also given as data: `Page.tables` holds each table as rows of cells, each cell the
+   span of its text in the page's text, so that `segment` reads the cells the reader found (a cell
+   that prints a bar of its own stays one cell) rather than splitting the lines again.
    The caption line comes right before the rows (no blank line between them); a blank line comes
    before the caption (or the table) and after the table. A cell's wrapped words are joined with a
    space, and a word hyphenated at the cell edge is joined keeping its hyphen ("Mesen-chymal").
@@ -69,7 +72,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.errors import InputError, message, summarize_numbers
-from pipeline.models import Document, Page
+from pipeline.models import Document, Page, TableCells
 
 READ_WITH = "pypdfium2"
 
@@ -196,7 +199,7 @@ def read_pdf(path: str | Path, paper_id: str, sha256: str = "") -> Document:
                            "page before the cut has text: re-download it")
         raise PdfError("pdf-no-text", NO_TEXT_MESSAGE)
     _drop_running_lines(laid_out)
-    pages = tuple(Page(number=i + 1, text=page.render()) for i, page in enumerate(laid_out))
+    pages = tuple(Page(i + 1, *page.render_with_tables()) for i, page in enumerate(laid_out))
     warnings.extend(_page_warnings(pages, laid_out, failed, reason))
     return Document(paper_id=paper_id, path=str(path), kind="pdf", pages=pages, sha256=sha256,
                     read_with=READ_WITH, warnings=tuple(warnings), metadata=metadata)
@@ -349,7 +352,13 @@ class _PageLayout:
     unreadable: bool = False  # pdfium could not load the page
 
     def render(self) -> str:
+        return self.render_with_tables()[0]
+
+    def render_with_tables(self) -> tuple[str, tuple[TableCells, ...]]:
+        """The page's text, and its tables as rows of cells (each cell's span in that text)."""
         out: list[str] = []
+        pos = 0  # offset in the text of the next line appended
+        tables: list[list] = []
         inherited: Optional[bool] = None  # a line after dropped ones takes the first one's break
         for line in self.lines:
             if line.dropped:
@@ -359,10 +368,16 @@ class _PageLayout:
             inherited = None
             if blank and out and out[-1] != "":
                 out.append("")
+                pos += 1
+            if line.cells is not None:
+                if line.table_first or not tables:
+                    tables.append([])
+                tables[-1].append(_cell_spans(line.cells, pos))
             out.append(line.text)
+            pos += len(line.text) + 1
         while out and out[-1] == "":
             out.pop()
-        return "\n".join(out)
+        return "\n".join(out), tuple(TableCells(rows=tuple(rows)) for rows in tables)
 
 
 @dataclass(slots=True)
@@ -375,6 +390,17 @@ class _Line:
     table: bool = False  # a table row (never a running header)
     dropped: bool = False
     parts: tuple[str, ...] = ()  # the texts of the row's chunks (a running header's pieces)
+    cells: Optional[tuple[str, ...]] = None  # a table row's cells (the line's text joins them)
+    table_first: bool = False  # the first row of a table
+
+
+def _cell_spans(cells: tuple[str, ...], at: int) -> tuple[tuple[int, int], ...]:
+    """Where each cell stands in its row's line (the cells joined by CELL_SEPARATOR) starting at `at`."""
+    spans = []
+    for cell in cells:
+        spans.append((at, at + len(cell)))
+        at += len(cell) + len(CELL_SEPARATOR)
+    return tuple(spans)
 
 
 def _read_page(pdf: pdfium.PdfDocument, index: int, buffer) -> _PageLayout:
@@ -1080,8 +1106,10 @@ def _region_lines(rows: list[Row], blank_first: bool) -> list[_Line]:
     while k < len(rows):
         end = _table_end(rows, k)
         if end > k:
-            table = [_Line(text, rows[k].top, rows[end - 1].bottom, table=True) for text in _table_rows(rows[k:end])]
+            table = [_Line(CELL_SEPARATOR.join(cells), rows[k].top, rows[end - 1].bottom, table=True, cells=tuple(cells))
+                     for cells in _table_cells(rows[k:end])]
             table[0].blank_before = not _after_caption(lines)
+            table[0].table_first = True
             lines.extend(table)
             prev, k, new_block = rows[end - 1], end, True
             continue
@@ -1144,8 +1172,8 @@ def _wraps(rows: list[Row], i: int, left: float) -> bool:
     return _indented(rows[i], left) and rows[i].base - rows[i - 1].base <= TABLE_CONTINUATION_GAP * rows[i].size
 
 
-def _table_rows(rows: list[Row]) -> list[str]:
-    """One string per table row: wrapped lines merged, cells joined with CELL_SEPARATOR."""
+def _table_cells(rows: list[Row]) -> list[list[str]]:
+    """The table's rows as cells: wrapped lines merged into their row, a cell's lines joined."""
     columns = _table_columns(rows)
     inner_gap = _inner_line_gap(rows)
     merged: list[list[str]] = []
@@ -1158,7 +1186,7 @@ def _table_rows(rows: list[Row]) -> list[str]:
             merged[-1] = [_join_cell(a, b) for a, b in zip(merged[-1], cells)]
         else:
             merged.append(cells)
-    return [CELL_SEPARATOR.join(cells) for cells in merged]
+    return merged
 
 
 def _inner_line_gap(rows: list[Row]) -> Optional[float]:

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from pipeline.models import Document, NormalizedText
+from pipeline.models import Document, NormalizedText, TableCells
 
 Edit = tuple[int, int, str]  # replace raw[start:end] with the string
 
@@ -356,4 +356,13 @@ def normalize_document(doc: Document) -> NormalizedText:
     text, to_raw = normalize_string(raw)
     starts = tuple(int(np.searchsorted(to_raw, s, side="left")) for s in raw_starts) or (0,)
     numbers = tuple(p.number for p in doc.pages) or (None,)
-    return NormalizedText(text=text, to_raw=to_raw, page_starts=starts, page_numbers=numbers)
+    tables = tuple(_normalized_table(table, at, to_raw) for page, at in zip(doc.pages, raw_starts) for table in page.tables)
+    return NormalizedText(text=text, to_raw=to_raw, page_starts=starts, page_numbers=numbers, tables=tables)
+
+
+def _normalized_table(table: TableCells, page_start: int, to_raw) -> TableCells:
+    """A page's table with its cells' spans carried into the normalized text (the first normalized
+    character at or after each raw offset)."""
+    def at(raw: int) -> int:
+        return int(np.searchsorted(to_raw, page_start + raw, side="left"))
+    return TableCells(rows=tuple(tuple((at(s), at(e)) for s, e in row) for row in table.rows))

@@ -18,7 +18,7 @@ import regex
 
 from pipeline.extract.citations import Reference, find_citation_anchors, find_reference_section, parse_references
 from pipeline.extract.registry_ids import find_registry_ids
-from pipeline.models import Cell, Segment, Table
+from pipeline.models import Cell, Segment, Table, TableCells
 from pipeline.segment.cells import column_code, glue_pieces, glued, id_column_of, row_cells, split_cells
 from pipeline.segment.sentences import analyze
 from pipeline.segment.tables import (
@@ -140,10 +140,13 @@ def _table_start_lines(text: str) -> list[int]:
         index += 1
 
 
-def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], list[Segment], dict, set[int]]:
-    """Tables in `text` before offset `stop`. Returns tables, their segments, row anchors and the
-    indices of lines the tables use (the rest is running text)."""
+def parse_tables(text: str, lines: list[Line], stop: int, given: tuple[TableCells, ...] = ()) -> tuple[list[Table], list[Segment], dict, set[int]]:
+    """Tables in `text` before offset `stop`: the reader's own (`given`: a PDF's tables, as rows of
+    cells), then those the text prints (pipe tables, cell rows, headers over rows). Returns tables,
+    their segments, row anchors and the indices of lines the tables use (the rest is running text)."""
     tables, segments, row_anchors, used = [], [], {}, set()
+    for table in given:
+        _reader_table(text, lines, table, stop, tables, segments, row_anchors, used)
     k = 0
     n_lines = len(lines)
     starts = sorted(set(_table_start_lines(text)) | set(_header_candidates(text, lines)))  # the loop visits only these lines
@@ -157,6 +160,9 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         ln = lines[k]
         if ln.start >= stop:
             break
+        if k in used:  # a line of the reader's tables
+            k += 1
+            continue
         if "|" in ln.text and k + 1 < n_lines and _PIPE_RULE.match(lines[k + 1].text):
             k = _pipe_table(text, lines, k, tables, segments, row_anchors, used)
             continue
@@ -178,7 +184,7 @@ def parse_tables(text: str, lines: list[Line], stop: int) -> tuple[list[Table], 
         # a caption line, or a header with no caption above it: the lines before it that say what
         # every row is ("Intravenous infusion of MSCs was performed in the listed trials")
         h_first, h_last, columns = _find_header(lines, k if cap else k - 1)
-        if h_first < 0:
+        if h_first < 0 or h_first in used:  # (the caption of a table the reader gave)
             k += 1
             continue
         cap_first, cap_last = (k, max([k] + [j for j in range(k + 1, h_first) if _describes_rows(lines[j])])) if cap else _lines_above(lines, k)
@@ -445,9 +451,11 @@ def _pipe_table(text, lines, k, tables, segments, row_anchors, used) -> int:
     return j
 
 
-# PDF tables, as the PDF reader writes them: one line a row, cells joined by " | " (an empty cell
-# is empty text), every row of a table with the same number of cells, the caption line right
-# before the rows. Read like a Markdown pipe table: the header's cells name the columns.
+# Tables printed as the PDF reader prints them: one line a row, cells joined by " | " (an empty
+# cell is empty text), every row of a table with the same number of cells, the caption line right
+# before the rows. Read like a Markdown pipe table: the header's cells name the columns. (A PDF's
+# own tables come as data, `TableCells`, and are read by `_reader_table`; this reads a text file
+# that prints such rows.)
 CELL_SEPARATOR = " | "
 MIN_CELL_ROWS = 2  # the reader's MIN_TABLE_ROWS
 
@@ -492,13 +500,37 @@ def _cell_table(text, lines, k, end, tables, segments, row_anchors, used) -> int
     return end
 
 
-def _table_of_lines(text, lines, header_index, rows, default_id_column, tables, segments, row_anchors, used, first=None) -> None:
+def _reader_table(text, lines, table: TableCells, stop, tables, segments, row_anchors, used) -> None:
+    """A table the reader gives as rows of cells (a PDF's): its lines are its rows, its first row
+    the header when its words are column names; read like a table of one row a line, with the
+    reader's cells."""
+    if not table.rows or not any(a < b for row in table.rows for a, b in row):
+        return
+    at = [_line_index(lines, next((a for a, b in row if b > a), row[0][0])) for row in table.rows]
+    if lines[at[0]].start >= stop or any(j in used for j in at) or len(set(at)) != len(at):
+        return
+    if len(at) < MIN_CELL_ROWS or len(table.rows[0]) < 2 or not (_cell_header(lines[at[0]]) or _caption_before(lines, at[0])):
+        return  # one column, or neither a header nor a caption says what its columns are: running text
+    cells = dict(zip(at, table.rows))
+    if _cell_header(lines[at[0]]):
+        _table_of_lines(text, lines, at[0], at[1:], 0, tables, segments, row_anchors, used, given=cells)
+    else:  # no header: rows of unknown columns
+        _table_of_lines(text, lines, None, at, -1, tables, segments, row_anchors, used, first=at[0], given=cells)
+    used.update(range(at[0], at[-1] + 1))
+
+
+def _table_of_lines(text, lines, header_index, rows, default_id_column, tables, segments, row_anchors, used, first=None, given=None) -> None:
     """A table of one row a line (Markdown pipe table or PDF table): the header's cells name
     the columns (table_columns vocabulary, by their words); each row that names a trial is a
     `row` segment with its cells. The column holding the rows' ids is the id column."""
     header = lines[header_index] if header_index is not None else None
     top = header_index if header_index is not None else first
-    headers = tuple(text[a:b] for a, b in split_cells(text, header.start, header.end)) if header is not None else ()
+    given = given or {}
+
+    def cells_of(j: int) -> list[tuple[int, int]]:  # the reader's cells of line j, else its text's
+        return list(given[j]) if j in given else split_cells(text, lines[j].start, lines[j].end)
+
+    headers = tuple(text[a:b] for a, b in cells_of(header_index)) if header is not None else ()
     columns = [column_code(h) for h in headers]
     cap_index = next((j for j in range(top - 1, max(top - 4, -1), -1) if is_caption(lines[j])), None)
     cap_line = lines[cap_index] if cap_index is not None else None
@@ -506,7 +538,7 @@ def _table_of_lines(text, lines, header_index, rows, default_id_column, tables, 
     for r in rows:
         ln = lines[r]
         anchors = registry_anchors(text, ln.start, ln.end) or citation_anchors(text, ln.start, ln.end)
-        read.append((ln, anchors, row_cells(split_cells(text, ln.start, ln.end)) if "|" in ln.text else ()))
+        read.append((ln, anchors, row_cells(cells_of(r)) if r in given or "|" in ln.text else ()))
     found = [x for x in read if x[1]]
     id_col = id_column_of([c for _, _, c in found], [[a.start for a in anchors] for _, anchors, _ in found if anchors[0].kind == "registry"])
     if id_col < 0 or (0 <= id_col < len(columns) and columns[id_col] == "reference"):
@@ -660,14 +692,15 @@ def _simple_sentences(chunk: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if chunk[a:b].strip()]
 
 
-def segment(text: str) -> Segmentation:
-    """Every segment of a paper's normalized text, in order."""
+def segment(text: str, tables: tuple[TableCells, ...] = ()) -> Segmentation:
+    """Every segment of a paper's normalized text, in order; `tables`: the reader's own tables (a
+    PDF's), rows of cells in the normalized text."""
     result = Segmentation()
     ref_start = find_reference_section(text)
     stop = ref_start if ref_start is not None else len(text)
     result.references = parse_references(text, ref_start) if ref_start is not None else {}
     lines = split_lines(text)
-    tables, table_segments, row_anchors, used = parse_tables(text, lines, stop)
+    tables, table_segments, row_anchors, used = parse_tables(text, lines, stop, tables)
     result.tables = tables
     result.row_anchors = row_anchors
     paras = paragraphs(text, lines, used, stop)

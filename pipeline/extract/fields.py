@@ -51,7 +51,14 @@ def number_value(s: str) -> int | None:
 
 
 # ---------------------------------------------------------------- status
-_PEOPLE_RX = r"(?:patients|participants|subjects|children|adults|infants|individuals|volunteers|men|women|neonates|newborns|babies|people)"
+_PEOPLE_WORDS = (
+    "patients", "participants", "subjects", "children", "adults", "infants", "individuals", "volunteers", "men", "women",
+    "cases", "neonates", "newborns", "recipients", "persons", "people", "outpatients", "inpatients",
+)
+_PEOPLE = r"(?:" + "|".join(_PEOPLE_WORDS) + r")"
+# "No infants were enrolled": a trial that enrolled no one (enrollment 0, status WITHDRAWN)
+_NO_ONE_ENROLLED = (r"\bno\s+(?:eligible\s+)?" + _PEOPLE + r"\s+(?:were|was|had\s+been|could\s+be|have\s+been)\s+"
+                    r"(?:enroll?ed|recruited|randomi[sz]ed)\b")
 _STATUS_SENTENCE = regex.compile(
     r"(?:\b(?:is|was|has\s+been|have\s+been|were)\s+(?:now\s+)?(?P<s1>completed|terminated|withdrawn|suspended)\b"
     r"|\b(?P<s2>completed)(?=[\s,]+(?:(?!\d+[\s,])[\w/-]+[\s,]+){0,5}(?:study|trial)\b(?!\s+(?:aerosol|drug|medication|visits?|products?|treatment|intervention|period|procedures?|questionnaires?|assessments?)\b))"
@@ -63,8 +70,7 @@ _STATUS_SENTENCE = regex.compile(
     r"|\b(?:is|are)\s+(?:anticipated|expected|planned|scheduled|due)\s+to\s+(?P<s8>start|begin|commence)\b"
     # stopped before anyone was enrolled: withdrawn; stopped early for its recruitment or futility: terminated
     r"|\b(?P<s9>(?:halted|stopped|closed|discontinued|abandoned|terminated)\b[^.;]{0,60}?\b(?:failure|failed|inability|unable)\s+to\s+"
-    r"(?:enroll?|recruit|randomi[sz]e)\s+(?:a\s+single|any)\b|no\s+(?:eligible\s+)?" + _PEOPLE_RX + r"\s+(?:were|was|had\s+been|could\s+be)\s+"
-    r"(?:enroll?ed|recruited|randomi[sz]ed)\b)"
+    r"(?:enroll?|recruit|randomi[sz]e)\s+(?:a\s+single|any)\b|" + _NO_ONE_ENROLLED + r")"
     r"|\b(?P<s10>(?:halted|stopped|closed|discontinued)\s+(?:early\s+|prematurely\s+)?(?:for|due\s+to|because\s+of|owing\s+to)\s+"
     r"(?:[\w-]+\s+){0,3}?(?:futility|poor|slow|low|insufficient|inadequate|lack)\b))",
     regex.I,
@@ -153,11 +159,6 @@ def _start_dates(text: str, in_table: bool) -> list[Mention]:
 
 
 # ---------------------------------------------------------------- enrollment
-_PEOPLE_WORDS = (
-    "patients", "participants", "subjects", "children", "adults", "infants", "individuals", "volunteers", "men", "women",
-    "cases", "neonates", "newborns", "recipients", "persons", "people", "outpatients", "inpatients",
-)
-_PEOPLE = r"(?:" + "|".join(_PEOPLE_WORDS) + r")"
 _ENROLL = regex.compile(
     r"(?<![\w.,/-])(?P<num>\d{1,3}(?:,\d{3})+|\d{1,5}|" + NUMBER_WORD + r")(?![\w.,/%-])"
     r"(?P<mid>(?:\s+(?!(?:of|in|with|per|from|to|and|or)\b)[\w'-]+){0,4}?)\s+" + _PEOPLE + r"\b",
@@ -190,11 +191,7 @@ def find_enrollment(text: str, in_table: bool = False) -> list[Mention]:
     return _enrollment(text)
 
 
-# "No infants were enrolled": a trial that enrolled no one (enrollment 0; its status is WITHDRAWN)
-_NONE_ENROLLED = regex.compile(
-    r"\bno\s+(?:eligible\s+)?" + _PEOPLE + r"\s+(?:were|was|had\s+been|could\s+be|have\s+been)\s+(?:enroll?ed|recruited|randomi[sz]ed)\b",
-    regex.I,
-)
+_NONE_ENROLLED = regex.compile(_NO_ONE_ENROLLED, regex.I)
 
 
 def _enrollment(text: str) -> list[Mention]:

@@ -39,6 +39,8 @@ SHARED_BY_OWN_TRIALS = frozenset({"acronym"})
 # a list field a report states once of its own trial: the values of one sentence ("phase I/II"), the
 # first that says so of the study; a later phase is most often an earlier study's ("our phase I study [12]")
 DOCUMENT_ONE_STATEMENT = frozenset({"phase"})
+# a dosing act, named in a count ("three intravenous infusions") or beside it
+_DOSING_ACT = regex.compile(r"(?i)\b(?:inject|infus|administ|transplant|implant|instill|transfus|application|course|cycle)\w*")
 # a sentence that states the field of the study itself (preferred at document scope)
 DOCUMENT_CUES = {
     "enrollment": regex.compile(r"(?i)\b(?:randomi[sz]e[sd]?|randomly\s+assign(?:ed)?|enrol(?:l)?(?:ed|s)?|recruit(?:ed|s)?|includ(?:ed|e)|allocat(?:ed|e)|assign(?:ed)?|sample\s+size|aim(?:s|ed)?\s+to\s+(?:recruit|enrol)|were\s+treated|received)\b"),
@@ -46,15 +48,15 @@ DOCUMENT_CUES = {
     "start_date": regex.compile(r"(?i)\b(?:recruitment|enrol(?:l)?ment|the\s+(?:[\w-]+\s+)?(?:trial|study))\s+(?:began|started|commenced|will\s+(?:begin|start)|is\s+(?:anticipated|expected|planned)\s+to\s+start)|\bstart(?:ed)?\b"),
     "acronym": regex.compile(r"(?i)\b(?:trial|study)\b"),
     "phase": regex.compile(r"(?i)\b(?:trials?|stud(?:y|ies)|RCTs?|design|open[\s-]label|randomi[sz]ed|controlled|double[\s-]blind|placebo|single[\s-]arm|multicent(?:er|re)|pilot)\b"),
-    "dose_count": regex.compile(r"(?i)\b(?:dos(?:e|es|ed|ing)|inject(?:ed|ion|ions)|infus(?:ed|ion|ions)|administ\w+|transplant\w*|implant\w*|given|received|receive|treatments?|courses?|cycles?)\b"),
+    "dose_count": regex.compile(r"(?i)\b(?:dos(?:e|es|ed|ing)|given|received|receive|treatments?)\b|" + _DOSING_ACT.pattern),
 }
 PASSAGE_STATED = frozenset({"enrollment", "status", "dose_count"})  # tied by a passage only where stated of the study
-COUNT_CUE_REACH = 60
+COUNT_CUE_REACH = 60  # characters either side of a dose count where its dosing word stands
 _A_PART = regex.compile(r"(?i)\b(?:other|additional|further|more|remaining|extra)\b")  # "six other participants"
 # "Total sample (N = 99)", "All patients (n = 120)", "Overall, N = 64" heading a table or standing alone
 _TOTAL_SAMPLE = regex.compile(
     r"(?im)^[ \t|]*(?:total|overall|all\s+(?:patients|participants|subjects|randomi[sz]ed))\b[^\n=|]{0,30}?[(,]?\s*n\s*=\s*(?P<n>\d{1,5})\b"
-)  # characters either side of a dose count where its dosing word stands
+)
 _OTHER_STUDY = regex.compile(
     r"(?i)\b(?:previous(?:ly)?|prior|earlier|preceding|preliminary|we\s+(?:have\s+)?reported|reprinted|adapted\s+from|et\s+al)\b"
     r"|\[\d+(?:[,–-]\s*\d+)*\]|\((?:19|20)\d\d[a-z]?\)"
@@ -542,11 +544,11 @@ class PaperLinker:
                 if trial_ids:
                     strong = any(a[4] != "citation" for a in anchors)
                     current, since = (trial_ids[0], i) if len(trial_ids) == 1 and strong else (None, i)
-                if scope == "document" and _is_affiliation(self.text, g.start, g.end):
-                    # an author's address ("... Executive Blvd., MSC 7510, Bethesda, MD 20892"), unless it is
-                    # a funding statement ("funded by the Department of Health, UK")
-                    ms = [m for m in ms if m.extractor == "funders"]
                 if scope == "document":
+                    if _is_affiliation(self.text, g.start, g.end):
+                        # an author's address ("... Executive Blvd., MSC 7510, Bethesda, MD 20892"), unless
+                        # it is a funding statement ("funded by the Department of Health, UK")
+                        ms = [m for m in ms if m.extractor == "funders"]
                     ms = self._document_values(g, ms)
                 elif scope == "passage":  # a count or a status in a passage: only where the sentence says it of the study
                     ms = [m for m in ms if m.field not in PASSAGE_STATED or self._stated(g, m)]
@@ -605,13 +607,10 @@ class PaperLinker:
         chunk = self.text[g.start:g.end]
         for m in ms:
             if m.field in DOCUMENT_ONE_STATEMENT:
-                if _OTHER_STUDY.search(chunk) or not DOCUMENT_CUES[m.field].search(chunk):
-                    continue  # another study's phase, or a phase of no study ("a phase II" ending a cited title)
-                stated = True
-                best = self._document_best.get(m.field)
-                if best is None or (stated and not best[0]):
-                    same = [x for x in ms if x.field == m.field]
-                    self._document_best[m.field] = (stated, same, g.start, g.end)
+                if m.field not in self._document_best and DOCUMENT_CUES[m.field].search(chunk) and not _OTHER_STUDY.search(chunk):
+                    # the first sentence stating it of a study (not another study's, nor "a phase II"
+                    # ending a cited title): all its values
+                    self._document_best[m.field] = (True, [x for x in ms if x.field == m.field], g.start, g.end)
                 continue
             if m.field not in DOCUMENT_SINGLE:
                 keep.append(m)
@@ -687,18 +686,15 @@ class PaperLinker:
         (N = 99)", "All participants (n = 120)"): the own trial's enrollment. It is said as a total,
         so it wins over the sentences (which often count a part: "only six were recruited through
         ..."); a registry record's field still wins."""
-        if not self.own.ids or "=" not in self.text:
+        best = self._document_best.get("enrollment")
+        if not self.own.ids or "=" not in self.text or (best and best[0] == "record"):
             return
-        for m in _TOTAL_SAMPLE.finditer(self.text):
-            n = int(m.group("n"))
-            best = self._document_best.get("enrollment")
-            if best and best[0] == "record":
-                return
+        m = _TOTAL_SAMPLE.search(self.text)
+        if m:
             s = self.text.rfind("\n", 0, m.start()) + 1
             e = self.text.find("\n", m.end())
-            mention = Mention("enrollment", str(n), m.start("n"), m.end("n"), m.group(0), "total_sample", 0.8)
+            mention = Mention("enrollment", str(int(m.group("n"))), m.start("n"), m.end("n"), m.group(0), "total_sample", 0.8)
             self._document_best["enrollment"] = (True, mention, s, e if e >= 0 else len(self.text))
-            return
 
     def record_fields(self):
         """A registry record as text (`Recruitment status: Recruiting`, `Public title` with its value
@@ -751,7 +747,6 @@ class PaperLinker:
         return dedupe(self.evidence)
 
 
-_DOSING_ACT = regex.compile(r"(?i)\b(?:inject|infus|administ|transplant|implant|instill|transfus|application|course|cycle)\w*")
 _FUNDING_SENTENCE = regex.compile(r"(?i)\b(?:was|were|is|are|has\s+been)\s+(?:\w+\s+)?(?:funded|supported|sponsored|financed)\b")
 _INSTITUTION = regex.compile(r"(?i)\b(?:department|division|institute|university|hospital|school|faculty|cent(?:er|re)|laboratory|clinic)\b")
 _ADDRESS = regex.compile(

@@ -144,10 +144,9 @@ def find_own_trials(text: str, sentences: list[tuple[int, int, list]]) -> OwnTri
                 for other, _ in group[1:]:
                     if other != primary and other not in own.ids:
                         own.aliases[other] = primary
-        if len({k for _, _, k in labelled}) >= 2:  # labels tell trials apart only when there are two or more
-            for tid, noun, k in labelled:
-                tid = own.aliases.get(tid, tid)
-                own.labels.setdefault(tid, label_pattern(noun, k))
+    if len({k for _, _, k in labelled}) >= 2:  # labels tell trials apart only when there are two or more
+        for tid, noun, k in labelled:
+            own.labels.setdefault(own.aliases.get(tid, tid), label_pattern(noun, k))
     return own
 
 

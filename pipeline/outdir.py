@@ -9,6 +9,8 @@ is a `RunError` with its code and exit code.
 `OutLock` is an exclusive `flock` on `<out>/.lock` for the whole run: a second run on the same
 output folder stops at once with E147 (exit code 6) and touches nothing, so it never removes the
 temporary files of the run that is writing. The lock goes with the process (even `kill -9`).
+Holding it, a run first settles what a killed run may have left half done: a commit whose moves
+had begun is undone (`pipeline.write.commit.settle`), before anything in the folder is read.
 
 `writing` turns an `OSError` of the output folder into a `RunError`: disk full (or over quota)
 is E146 (`DiskFullError`, exit code 5), a read-only or forbidden folder E144.
@@ -127,6 +129,14 @@ class OutLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd
+        try:
+            from pipeline.write.commit import settle
+
+            with writing(self.out):
+                settle(self.out)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc) -> None:

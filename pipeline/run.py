@@ -8,7 +8,8 @@
 3. Stream every paper's stored result, in corpus order, through the merge and into
    evidence.csv/.parquet; memory holds a few papers' evidence and a batch of merge rows at a
    time, never the whole corpus's.
-4. Write trials, papers and the data package, staged and moved into place together.
+4. Write trials, papers and the data package, staged with the evidence and the papers' texts, and
+   move them all into place as one change (`pipeline.write.commit`), run.json last.
 """
 from __future__ import annotations
 
@@ -94,31 +95,33 @@ def _progress(items, total: int, enabled: bool | None):
     return tqdm(items, total=total, unit="paper", desc="extracting", file=sys.stderr)
 
 
-def _text_path(out: Path, paper_id: str) -> Path:
+def _text_name(paper_id: str) -> str:
+    """A paper's text under the output folder: `texts/<paper>.txt` (`text_file_name`)."""
     from pipeline.write.tables import text_file_name
 
-    return out / "texts" / text_file_name(paper_id)
+    return f"texts/{text_file_name(paper_id)}"
 
 
-def _write_text(path: Path, data: bytes, key, cache: Cache) -> None:
-    """texts/<paper>.txt, unless the file there is already this content's text (the cache
-    remembers which content each text file was written from)."""
-    from pipeline.write.tables import atomic_path
-
+def _stage_text(staged, name: str, data: bytes, key, cache: Cache) -> None:
+    """texts/<paper>.txt, staged with the tables (moved into place by the same commit), unless
+    the file there is already this content's text (the cache remembers which content each text
+    file was written from): a text is never changed in place, so the evidence.csv beside it
+    always points into the text it was made with."""
+    path = staged.out / name
     try:
         if cache.text_written(path.name, key) and path.stat().st_size == len(data):
             return
     except OSError:
         pass
-    with atomic_path(path, "wb", durable=False) as fh:  # made again from the stored result
+    with staged.open(name, "wb", durable=False) as fh:  # made again from the stored result
         fh.write(data)
     cache.note_text(path.name, key)
 
 
 class _Behind:
     """Runs calls in order on one thread, at most `limit` calls behind the caller: the run's
-    writes (evidence.csv and .parquet, the papers' texts) go on while it reads and merges the next
-    papers. An error comes back at the next call or at `finish`."""
+    writes (evidence.csv and .parquet, the papers' staged texts) go on while it reads and merges
+    the next papers. An error comes back at the next call or at `finish`."""
 
     def __init__(self, limit: int = 32):
         from collections import deque
@@ -296,8 +299,8 @@ def _run(corpus: Path, out: Path, options: RunOptions) -> RunSummary:
             if sample:
                 sample.add_table(for_file)
             if result.text:
-                texts.add(text_file := _text_path(out, result.paper_id))
-                behind.submit(_write_text, text_file, result.text.encode("utf-8"), key, cache)
+                texts.add(out / (text_name := _text_name(result.paper_id)))
+                behind.submit(_stage_text, staged, text_name, result.text.encode("utf-8"), key, cache)
             result.evidence, result.text = [], ""  # keep only the papers.csv row
             papers.append(result)
         loads.close()

@@ -1,8 +1,9 @@
 """Writing a run's files so that an interrupted run never leaves a half-written or mixed set.
 
-`Staged` writes every file of a run to a temporary name in the output folder (fsynced) and only
-when all are complete moves them into place, one `os.replace` after another. A run killed before
-that leaves the previous run's files untouched; the moves themselves take microseconds.
+`Staged` writes every file of a run (the tables, the report, run.json, the papers' texts) to a
+temporary name in the output folder and only when all are complete moves them into place as one
+change (`pipeline.write.commit`: a journal, run.json last; a failed move, or a run killed while
+moving, is undone). A run killed before that leaves the previous run's files untouched.
 
 `EvidenceSink` streams evidence rows, paper by paper, into `evidence.csv` and `evidence.parquet`,
 so a run never holds every paper's evidence in memory.
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.schema import EVIDENCE_COLUMNS, EVIDENCE_FIELD_NAMES, LIST_SEP
+from pipeline.write import commit as _commit
 from pipeline.write.tables import _typed, arrow_schema, make_temp
 
 
@@ -34,16 +36,22 @@ class Staged:
         self._pending: list[tuple[str, Path]] = []
 
     def temp(self, name: str) -> tuple[int, str]:
-        return make_temp(self.out / name)
+        """A temporary file beside `name` (a path under the output folder, e.g. `texts/a.txt`)."""
+        path = self.out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return make_temp(path)
 
     @contextlib.contextmanager
-    def open(self, name: str, mode: str = "w", **kw):
+    def open(self, name: str, mode: str = "w", durable: bool = True, **kw):
+        """A file of the run, written to a temporary name and moved into place by `commit`.
+        `durable` fsyncs it (files the run can make again, a paper's text, skip it)."""
         fd, tmp = self.temp(name)
         try:
             with os.fdopen(fd, mode, **kw) as fh:
                 yield fh
-                fh.flush()
-                os.fsync(fh.fileno())
+                if durable:
+                    fh.flush()
+                    os.fsync(fh.fileno())
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
@@ -55,15 +63,13 @@ class Staged:
         self._pending.append((tmp, self.out / name))
 
     def commit(self) -> None:
-        for tmp, final in self._pending:
-            os.replace(tmp, final)
-        self._pending = []
-        with contextlib.suppress(OSError):  # make the renames durable
-            fd = os.open(self.out, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+        """Every staged file into place, as one change (`pipeline.write.commit.commit`)."""
+        pending, self._pending = self._pending, []
+        try:
+            _commit.commit(self.out, pending)
+        except BaseException:
+            self._pending = pending  # (undone: `abort` removes what is left)
+            raise
 
     def abort(self) -> None:
         for tmp, _ in self._pending:

@@ -6,12 +6,13 @@ from functools import lru_cache
 
 import regex
 
+from pipeline import fields
 from pipeline.extract.cells import header_unit, printed_condition, read_cell
 from pipeline.extract.citations import find_bracket_citations, publication_id
 from pipeline.extract.conditions import condition_cell
 from pipeline.extract.doses import combine_doses, find_dose_counts, find_doses
 from pipeline.extract.fields import (
-    find_acronyms, find_bare_counts, find_enrollment, find_funders, find_start_dates, find_status,
+    find_acronyms, find_bare_counts, find_funders, find_start_dates, find_status,
 )
 from pipeline.extract.phases import find_bare_phases, find_phases
 from pipeline.extract.registry_ids import find_registry_ids
@@ -23,7 +24,8 @@ from pipeline.segment.cells import OTHER, column_reads, record_label
 from pipeline.segment.tables import split_lines
 from pipeline.link.scope import OwnTrials, Sections, find_own_trials, group_registrations
 
-VOCAB_FIELDS = ("cell_source", "donor", "product", "route", "conditions")
+VOCAB_FIELDS = fields.vocabulary_fields()  # each field's finder and scope: `pipeline.fields`
+TEXT_FINDERS = fields.text_finders()
 SPECIFIC_PRODUCTS = frozenset({"exosomes", "extracellular_vesicles", "secretome", "conditioned_medium", "stromal_vascular_fraction", "engineered_cells"})
 PASSAGE_CONFIDENCE = 0.7
 PASSAGE_SENTENCES = 10
@@ -31,7 +33,7 @@ FRONT_MATTER = 1500  # the characters of a paper before its abstract that hold i
 _ABSTRACT_HEADING = regex.compile(r"(?im)^\s*(?:abstract|summary|background)\b")
 RECORD_NAME_WORDS = 12  # a record's sponsor field longer than this is prose
 DOCUMENT_CONFIDENCE = 0.6  # a value tied by the document's scope (its own trial), not by its sentence
-DOCUMENT_SINGLE = frozenset({"status", "start_date", "enrollment", "acronym", "title", "dose_count"})
+DOCUMENT_SINGLE = fields.document_fields()
 # a sentence that states the field of the study itself (preferred at document scope)
 DOCUMENT_CUES = {
     "enrollment": regex.compile(r"(?i)\b(?:randomi[sz]e[sd]?|randomly\s+assign(?:ed)?|enrol(?:l)?(?:ed|s)?|recruit(?:ed|s)?|includ(?:ed|e)|allocat(?:ed|e)|assign(?:ed)?|sample\s+size|aim(?:s|ed)?\s+to\s+(?:recruit|enrol)|were\s+treated|received)\b"),
@@ -40,10 +42,10 @@ DOCUMENT_CUES = {
     "acronym": regex.compile(r"(?i)\b(?:trial|study)\b"),
 }
 _HYPOTHETICAL = regex.compile(r"(?i)\b(?:if|whether|unless|should|may\s+be|prematurely\s+or)\b")  # how far a passage reaches after the sentence naming its trial
-LIST_FIELDS_FOR_MANY = ("product",)
-CAPTION_FIELDS = ("cell_source", "donor", "route")
+LIST_FIELDS_FOR_MANY = fields.shared_fields()
+CAPTION_FIELDS = fields.caption_fields()
 BARE_PHASE_PIECE = 12  # the longest piece of a run-together row read as a bare phase
-LEFTOVER_CELL_READS = ("phase", "status", "dose", "cell_source", "donor", "product", "route")
+LEFTOVER_CELL_READS = fields.leftover_fields()
 _VOCAB_COLUMN = {"cell_source": "cell_source", "route": "route", "conditions": "condition", "donor": "cell_source"}
 _TIME_AFTER = regex.compile(r"\s*(?:months?|weeks?|years?|days?|wks?|mos?|hours?|h|yrs?|min)\b", regex.I)  # a caption naming one value of these gives it to every row
 _SPACES = regex.compile(r"\s+")
@@ -175,16 +177,9 @@ class PaperLinker:
     # -------------------------------------------------------------- extraction over one span
     def mentions(self, start: int, end: int, kind: str) -> list[Mention]:
         chunk = self.text[start:end]
-        ms: list[Mention] = []
-        ms += _find_vocab(chunk, self.extra)
-        ms += find_phases(chunk)
-        ms += find_status(chunk, in_table=False) if kind == "sentence" else []
-        ms += find_start_dates(chunk, in_table=False) if kind == "sentence" else []
-        ms += find_enrollment(chunk) if kind == "sentence" else []
-        ms += find_doses(chunk)
-        ms += find_dose_counts(chunk)
-        ms += find_acronyms(chunk) if kind == "sentence" else []
-        ms += find_funders(chunk) if kind == "sentence" else []
+        ms: list[Mention] = list(_find_vocab(chunk, self.extra))
+        for find in TEXT_FINDERS:  # each field's finder in running text (`pipeline.fields`)
+            ms += find(chunk)
         return _shifted(ms, start)
 
     # -------------------------------------------------------------- tables

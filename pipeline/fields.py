@@ -485,6 +485,16 @@ def _column_reads() -> dict[str, tuple[str, ...]]:
     return {code: tuple(names) for code, names in reads.items()}
 
 
+def labels() -> dict[str, str]:
+    """Field and column name -> as the report names it (a field's one column: the field's label)."""
+    out = {}
+    for f in FIELDS:
+        out[f.name] = f.label
+        for c in f.columns:
+            out.setdefault(c.name, c.name.replace("_", " "))
+    return out
+
+
 def cell_reader(name: str):
     """The reader of a table cell for field `name` (text, extra, unit) -> mentions, or None."""
     return _derived("cell_readers", _cell_readers).get(name)

@@ -39,11 +39,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Optional, Union
 
-from pipeline.fields import field as declared_field
 from pipeline import vocab as vocabularies
 from pipeline.errors import RegistryError, message
 from pipeline.extract.registry_ids import canonical_id, find_registry_ids, registry_of
 from pipeline.extract.vocab_match import matcher
+from pipeline.fields import field as declared_field
 
 # Columns a record fills: our column -> the export's column(s) that hold it. Every listed column
 # present in the file contributes (the newer CSV splits sponsors into `Sponsor` and `Collaborators`;

@@ -515,6 +515,7 @@ def _report_data(trials, evidence, rejected, registry, meta, links) -> dict:
         "fields": list(EVIDENCE_FIELDS),
         "listFields": list(LIST_FIELDS),
         "correctable": list(CORRECTABLE_FIELDS),
+        "fieldLabels": fields.labels(),
         "filterFields": list(FILTER_FIELDS),
         "csvColumns": list(CORRECTION_COLUMNS),
         "phases": list(PHASES),

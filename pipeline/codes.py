@@ -13,15 +13,8 @@ from importlib import resources
 import yaml
 
 from pipeline import fields, vocab
-from pipeline.schema import EVIDENCE_COLUMNS, PAPER_COLUMNS, TRIAL_COLUMNS
+from pipeline.schema import EVIDENCE_COLUMNS, PAPER_COLUMNS, TRIAL_COLUMNS, TRIAL_FIELDS
 
-# labels of codes that no vocabulary file holds
-_LABELS = {
-    "registry": {"publication": "Publication only (no registry id)"},
-    "registry_status": {"found": "Found in the registry export", "not_in_export": "Not in the registry export"},
-    "dose_unit": {"cells": "cells", "cells/kg": "cells per kg", "ug": "µg", "ug/kg": "µg per kg", "mg": "mg",
-                  "mL": "mL", "particles": "particles"},
-}
 # columns whose codes the codes resource lists (evidence.field and papers.status are plain words);
 # a column whose codes are a tuple may name the vocabulary that labels them (`pipeline.fields`)
 CODED_FIELDS = fields.coded_columns()
@@ -68,7 +61,10 @@ def codes(field: str) -> tuple[Code, ...]:
     if fields.label_vocabulary(field):
         entries = vocab.load(fields.label_vocabulary(field)).by_code
         return tuple(Code(field, c, entries[c].label, entries[c].ontology) for c in enum)
-    labels = {**_registry_labels(), **_LABELS["registry"]} if field == "registry" else _LABELS.get(field, {})
+    # labels no vocabulary file holds are declared with the column; a registry's are in registries.yaml
+    labels = dict(fields.column(field).code_labels) if field in TRIAL_FIELDS else {}
+    if field == "registry":
+        labels = {**_registry_labels(), **labels}
     return tuple(Code(field, c, labels.get(c, c)) for c in enum)
 
 

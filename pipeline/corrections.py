@@ -306,7 +306,8 @@ class CorrectionPlan:
         name = _field_of(c.field)
         if name not in CORRECTABLE_FIELDS:
             if name in SPLIT_COLUMNS:
-                hint = f" (the {SPLIT_COLUMNS[name]} columns are one field: use {SPLIT_COLUMNS[name]!r} with a value like 1e+06..2e+06 cells/kg)"
+                one = fields.field(SPLIT_COLUMNS[name])
+                hint = f" (the {one.name} columns are one field: use {one.name!r} with a value like {one.correct.example})"
             elif name == "trial_id":
                 hint = " (a trial's id is its key, not a value to correct)"
             elif name in TRIAL_FIELDS:

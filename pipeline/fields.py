@@ -146,6 +146,8 @@ _DOSE = re.compile(rf"{_NUMBER}(?:\s*\.\.\s*{_NUMBER})?\s+(\S+)")
 class DoseRange:
     """`low..high unit` (or one number and a unit), as evidence writes a dose; data (low, high, unit)."""
 
+    example: str = "1e+06..2e+06 cells/kg"
+
     def __call__(self, field: "Field", text: str) -> tuple[str, tuple]:
         allowed = "low..high unit, e.g. 1e+06..2e+06 cells/kg (or one number and a unit), unit " + ", ".join(DOSE_UNITS)
         m = _DOSE.fullmatch(text)
@@ -194,6 +196,7 @@ class Column:
     codes: object = None  # None (any value), a tuple of codes, or the name of the vocabulary whose codes are allowed
     is_list: bool = False
     source: str = ""  # of a field's several columns: the key of the value's data it holds, or "raw" (as printed)
+    code_labels: tuple = ()  # ((code, label), ...) for codes no vocabulary labels
 
     def as_tuple(self) -> tuple:
         """(name, type, is_list, description, codes): the form `pipeline.schema` declares columns in."""
@@ -232,6 +235,7 @@ class Field:
     vocabulary: str = ""  # the vocabulary of its values (matching text, a correction's synonyms, code labels)
     open: bool = False  # values no vocabulary entry names are kept too (conditions): no enum
     labels: str = ""  # the vocabulary that labels its codes when they are a tuple here (phase, status)
+    code_labels: tuple = ()  # ((code, label), ...) for codes no vocabulary labels
     finder: object = None  # in running text: a `Finder`, or BY_VOCABULARY
     cell_reader: object = None  # in a table cell or a record's labelled field: a `Finder` (text, extra, unit)
     header_columns: tuple = ()  # `table_columns` codes whose cells hold it
@@ -250,7 +254,8 @@ class Field:
         if not self.label:
             object.__setattr__(self, "label", self.name.replace("_", " "))
         if not self.columns:
-            column = Column(self.name, self.type, self.description, self.codes, self.is_list)
+            column = Column(self.name, self.type, self.description, self.codes, self.is_list,
+                            code_labels=self.code_labels)
             object.__setattr__(self, "columns", (column,))
 
     @property
@@ -286,7 +291,8 @@ _CELLS = "pipeline.extract.cells:"
 FIELDS: tuple[Field, ...] = (
     Field("trial_id", "Canonical registry id, or ref:<surname>-<year> for a trial known by its publication",
           identity=True),
-    Field("registry", "Registry of trial_id", codes=REGISTRIES, identity=True, correct=Codes()),
+    Field("registry", "Registry of trial_id", codes=REGISTRIES, identity=True, correct=Codes(),
+          code_labels=(("publication", "Publication only (no registry id)"),)),  # the others: registries.yaml
     Field("other_ids", "Further registry ids seen for the same trial", is_list=True, identity=True,
           correct=RegistryId()),
     Field("title", "Title as printed in a source table", cell_reader=_f(_CELLS + "title_cell"),
@@ -328,7 +334,9 @@ FIELDS: tuple[Field, ...] = (
     Field("dose", "Dose per administration", columns=(
         Column("dose_low", "number", "Lowest dose per administration, in dose_unit", source="low"),
         Column("dose_high", "number", "Highest dose per administration, in dose_unit", source="high"),
-        Column("dose_unit", "string", "Unit of dose_low/dose_high", DOSE_UNITS, source="unit"),
+        Column("dose_unit", "string", "Unit of dose_low/dose_high", DOSE_UNITS, source="unit", code_labels=(
+            ("cells", "cells"), ("cells/kg", "cells per kg"), ("ug", "µg"), ("ug/kg", "µg per kg"), ("mg", "mg"),
+            ("mL", "mL"), ("particles", "particles"))),
         Column("dose_text", "string", "The dose phrase as printed", source="raw"),
     ), finder=_f("pipeline.extract.doses:find_doses"), cell_reader=_f(_CELLS + "dose_cell"),
         header_columns=("dose", "intervention", "cell_source"), leftover=True, correct=DoseRange()),
@@ -342,7 +350,8 @@ FIELDS: tuple[Field, ...] = (
     Field("sources", "Ids of the papers that mention the trial", is_list=True, evidence=False),
     Field("conflicts", "Columns where sources disagree", is_list=True, evidence=False),
     Field("registry_status", "found / not_in_export when a registry export was given",
-          codes=("found", "not_in_export"), evidence=False),
+          codes=("found", "not_in_export"), evidence=False,
+          code_labels=(("found", "Found in the registry export"), ("not_in_export", "Not in the registry export"))),
     Field("registry_conflicts", "Columns where the papers and the registry export disagree", is_list=True,
           evidence=False),
     Field("reviewed", "Columns a reviewer accepted", is_list=True, evidence=False),
@@ -465,6 +474,14 @@ def coded_columns(evidence: bool = False) -> tuple[str, ...]:
 def is_open(column: str) -> bool:
     """Does the column keep values no code names (no enum)?"""
     return any(f.open and column in f.column_names for f in FIELDS)
+
+
+def column(name: str) -> Column:
+    """The declared trials column `name` (KeyError when none)."""
+    for c in trial_columns():
+        if c.name == name:
+            return c
+    raise KeyError(name)
 
 
 def label_vocabulary(column: str) -> str:

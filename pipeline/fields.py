@@ -19,6 +19,7 @@ used, so the stages may import it.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from dataclasses import dataclass
@@ -211,13 +212,18 @@ class Finder:
     kwargs: tuple = ()  # ((name, value), ...)
 
     def __call__(self, *args):
-        return _resolve(self.path)(*args, **dict(self.kwargs))
+        return self.resolve()(*args)
+
+    def resolve(self) -> Callable:
+        """The function with its keyword arguments (imported on the first call)."""
+        return _resolve(self.path, self.kwargs)
 
 
 @lru_cache(maxsize=None)
-def _resolve(path: str) -> Callable:
+def _resolve(path: str, kwargs: tuple = ()) -> Callable:
     module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)
+    function = getattr(importlib.import_module(module), name)
+    return functools.partial(function, **dict(kwargs)) if kwargs else function
 
 
 @dataclass(frozen=True)
@@ -427,12 +433,13 @@ def split_fields() -> tuple[Field, ...]:
 
 def vocabulary_fields() -> tuple[str, ...]:
     """Fields found in text by their vocabulary's terms."""
-    return tuple(f.name for f in FIELDS if f.finder == BY_VOCABULARY)
+    return _derived("vocabulary_fields", lambda: tuple(f.name for f in FIELDS if f.finder == BY_VOCABULARY))
 
 
-def text_finders() -> tuple[Finder, ...]:
-    """The finders run on a sentence, in field order (the vocabulary fields are found apart)."""
-    return tuple(f.finder for f in FIELDS if isinstance(f.finder, Finder))
+def text_finders() -> tuple[Callable, ...]:
+    """The finders run on a sentence, in field order (the vocabulary fields are found apart),
+    imported: call this where the finders run, not at the import of a module the finders import."""
+    return tuple(f.finder.resolve() for f in FIELDS if isinstance(f.finder, Finder))
 
 
 def document_fields() -> frozenset:
@@ -521,7 +528,7 @@ def _cell_readers() -> dict:
     readers = {}
     for f in FIELDS:
         if f.cell_reader is not None:
-            readers[f.name] = f.cell_reader
+            readers[f.name] = f.cell_reader.resolve()
         elif f.finder == BY_VOCABULARY:
-            readers[f.name] = _f(_CELLS + "vocabulary_cell", field=f.name)
+            readers[f.name] = _f(_CELLS + "vocabulary_cell", field=f.name).resolve()
     return readers

@@ -78,7 +78,7 @@ def test_each_declaration_names_what_exists(f):
     assert set(f.header_columns) <= header_codes
     for finder in (f.finder, f.cell_reader):
         if isinstance(finder, fields.Finder):
-            assert callable(fields._resolve(finder.path))
+            assert callable(finder.resolve())
     if f.vocabulary:
         assert vocab.load(f.vocabulary).entries
     if isinstance(f.codes, str):

@@ -259,3 +259,28 @@ def test_a_field_declared_only_in_the_declarations_reaches_the_table_package_cor
     assert found["reviewer"] == [["masking", "single_blind"]]
     assert any("[C312]" in p and "'triple' is not a valid masking value" in p for p in found["problems"])
     assert found["coverage"]
+
+
+def test_labels_no_vocabulary_holds_are_declared_with_their_columns():
+    assert codes.labels("dose_unit") == dict(fields.column("dose_unit").code_labels)
+    assert codes.labels("registry_status") == dict(fields.field("registry_status").code_labels)
+    assert codes.labels("registry")["publication"] == "Publication only (no registry id)"
+    assert codes.labels("phase")["PHASE1"] == "Phase 1"  # labelled by the vocabulary the field names
+
+
+def test_a_field_declared_after_a_column_stands_right_after_it(monkeypatch):
+    extra = fields.Field("dose_route", "Route of the dose", after="dose_high")
+    monkeypatch.setattr(fields, "FIELDS", fields.FIELDS + (extra,))
+    names = [c.name for c in fields.trial_columns()]
+    assert names[names.index("dose_high") + 1] == "dose_route"
+    assert names[-1] == "reviewed"
+
+
+@pytest.mark.parametrize("field, value, parsed", [
+    ("enrollment", "40", 40),
+    ("dose_count", "3", 3),
+    ("status", "COMPLETED", "COMPLETED"),
+    ("enrollment", None, None),
+])
+def test_an_evidence_value_is_parsed_as_its_column_holds_it(field, value, parsed):
+    assert fields.field(field).parse(value) == parsed

@@ -12,21 +12,12 @@ from importlib import resources
 
 import yaml
 
-from pipeline import vocab
-from pipeline.schema import EVIDENCE_COLUMNS, PAPER_COLUMNS, TRIAL_COLUMNS
+from pipeline import fields, vocab
+from pipeline.schema import EVIDENCE_COLUMNS, PAPER_COLUMNS, TRIAL_COLUMNS, TRIAL_FIELDS
 
-# labels of codes that no vocabulary file holds
-_LABELS = {
-    "registry": {"publication": "Publication only (no registry id)"},
-    "registry_status": {"found": "Found in the registry export", "not_in_export": "Not in the registry export"},
-    "dose_unit": {"cells": "cells", "cells/kg": "cells per kg", "ug": "µg", "ug/kg": "µg per kg", "mg": "mg",
-                  "mL": "mL", "particles": "particles"},
-}
-# columns whose codes are the schema's tuple and whose labels a vocabulary holds
-_LABEL_VOCABULARIES = {"phase": "registry_phase", "status": "status"}
-# columns whose codes the codes resource lists (evidence.field and papers.status are plain words)
-CODED_FIELDS = ("registry", "phase", "status", "cell_source", "donor", "product", "route", "dose_unit",
-                "registry_status", "conditions")
+# columns whose codes the codes resource lists (evidence.field and papers.status are plain words);
+# a column whose codes are a tuple may name the vocabulary that labels them (`pipeline.fields`)
+CODED_FIELDS = fields.coded_columns()
 
 
 @dataclass(frozen=True)
@@ -47,7 +38,7 @@ def allowed(column: tuple) -> tuple[str, ...] | None:
     """The allowed codes of a declared column, None when it takes any text (`conditions` lists
     vocabulary codes but also keeps conditions no entry matches: it has no enum)."""
     enum = column[4]
-    if enum is None or column[0] == "conditions":
+    if enum is None or fields.is_open(column[0]):
         return None
     if isinstance(enum, str):
         return tuple(e.code for e in vocab.load(enum).entries)
@@ -67,10 +58,13 @@ def codes(field: str) -> tuple[Code, ...]:
     enum = _column(field)[4]
     if isinstance(enum, str):
         return tuple(Code(field, e.code, e.label, e.ontology) for e in vocab.load(enum).entries)
-    if field in _LABEL_VOCABULARIES:
-        entries = vocab.load(_LABEL_VOCABULARIES[field]).by_code
+    if fields.label_vocabulary(field):
+        entries = vocab.load(fields.label_vocabulary(field)).by_code
         return tuple(Code(field, c, entries[c].label, entries[c].ontology) for c in enum)
-    labels = {**_registry_labels(), **_LABELS["registry"]} if field == "registry" else _LABELS.get(field, {})
+    # labels no vocabulary file holds are declared with the column; a registry's are in registries.yaml
+    labels = dict(fields.column(field).code_labels) if field in TRIAL_FIELDS else {}
+    if field == "registry":
+        labels = {**_registry_labels(), **labels}
     return tuple(Code(field, c, labels.get(c, c)) for c in enum)
 
 

@@ -51,30 +51,28 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
-from pipeline import vocab
+from pipeline import fields
 from pipeline.errors import message, summarize_numbers
 from pipeline.extract.registry_ids import canonical_id
 from pipeline.models import Evidence
-from pipeline.schema import (
-    DOSE_UNITS, EVIDENCE_FIELDS, LIST_SEP, PHASES, REGISTRIES, SNIPPET_MAX, STATUSES, TRIAL_FIELDS,
-)
+from pipeline.schema import LIST_SEP, SNIPPET_MAX, TRIAL_FIELDS
 
 CORRECTION_COLUMNS = ("trial_id", "field", "action", "value", "reviewer", "note")
 REQUIRED_COLUMNS = ("trial_id", "field", "action")
 ACTIONS = ("accept", "reject", "set")
 REVIEWER = "reviewer"  # extractor of reviewer rows
 REVIEWER_PAPER_ID = "reviewer"
-# evidence fields a reviewer may correct: a trial's id is its key, not a value to correct
-CORRECTABLE_FIELDS = tuple(f for f in EVIDENCE_FIELDS if f != "trial_id")
-LIST_FIELDS = ("other_ids", "conditions", "phase", "cell_source", "donor", "product", "route", "sponsors")
-VOCAB_FIELDS = ("cell_source", "donor", "product", "route", "status", "conditions")
-DOSE_COLUMNS = ("dose_low", "dose_high", "dose_unit", "dose_text")
+# evidence fields a reviewer may correct (`pipeline.fields`: each says how its value is normalized);
+# a trial's id is its key, not a value to correct
+CORRECTABLE_FIELDS = fields.correctable_fields()
+LIST_FIELDS = fields.list_fields()
+# a column of a field held in several columns -> the field (dose_low -> dose)
+SPLIT_COLUMNS = {c.name: f.name for f in fields.split_fields() for c in f.columns}
 
 
 @dataclass(frozen=True)
@@ -222,109 +220,15 @@ def write_corrections(rows: Iterable, path) -> Path:
 # normalizing what a reviewer wrote
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"[\s_\-‐]+", "", text).upper()
-
-
 def _key(value: str) -> str:
     """How values are compared: spaces collapsed, case ignored."""
     return " ".join(value.split()).casefold()
 
 
-def _one_of(codes, limit: int = 30, where: str = "") -> str:
-    codes = list(codes)
-    if len(codes) <= limit:
-        return "one of " + ", ".join(codes)
-    return "one of " + ", ".join(codes[:10]) + f", ... ({len(codes)} codes{where})"
-
-
-def _enum(codes) -> tuple[dict, str]:
-    return {_fold(c): c for c in codes}, _one_of(codes)
-
-
-_PHASES, _PHASES_ALLOWED = _enum(PHASES)
-_REGISTRIES, _REGISTRIES_ALLOWED = _enum(REGISTRIES)
-_NUMBER = r"(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)"
-_DOSE = re.compile(rf"{_NUMBER}(?:\s*\.\.\s*{_NUMBER})?\s+(\S+)")
-_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?")
-_UNITS = {u.lower(): u for u in DOSE_UNITS}
-
-
-def _vocab_code(field_name: str, text: str) -> Optional[str]:
-    v = vocab.load(field_name)
-    if text in v.by_code:
-        return text
-    code = v.code_of(text) or v.code_of(text.replace("_", " "))
-    if code:
-        return code
-    lower = {c.lower(): c for c in v.by_code}
-    if text.lower() in lower:
-        return lower[text.lower()]
-    for e in v.entries:
-        if text in e.case_sensitive:
-            return e.code
-    return None
-
-
-def _vocab_allowed(field_name: str) -> str:
-    return "a code of the " + field_name + " vocabulary: " + _one_of(
-        [e.code for e in vocab.load(field_name).entries], where=f" in pipeline/vocab/{field_name}.yaml")
-
-
 def normalize_value(field_name: str, text: str) -> tuple[str, tuple]:
-    """One value as the evidence holds it: (normalized value, data). ValueError(what is allowed) if invalid."""
-    text = " ".join(text.split())
-    if not text:
-        raise ValueError("a non-empty value")
-    if field_name == "phase":
-        # a code, or a phase as a registry prints it ("Phase 1", "NA", "N/A", "Not Applicable")
-        code = _PHASES.get(_fold(text)) or vocab.load("registry_phase").code_of(text)
-        if code is None:
-            raise ValueError(_PHASES_ALLOWED)
-        return code, ()
-    if field_name == "registry":
-        code = _REGISTRIES.get(_fold(text))
-        if code is None:
-            raise ValueError(_REGISTRIES_ALLOWED)
-        return code, ()
-    if field_name in VOCAB_FIELDS:
-        code = _vocab_code(field_name, text)
-        if field_name == "status" and code is None:
-            code = {_fold(s): s for s in STATUSES}.get(_fold(text))
-        if field_name == "conditions" and code is None:  # kept as printed, as the papers' conditions are
-            from pipeline.extract.conditions import clean_condition
-
-            code = clean_condition(text) or None
-        if code is None:
-            raise ValueError(_vocab_allowed(field_name))
-        return code, ()
-    if field_name in ("enrollment", "dose_count"):
-        least = 0 if field_name == "enrollment" else 1
-        if not text.isdigit() or int(text) < least:
-            raise ValueError(f"a whole number of at least {least}, digits only (e.g. 40)")
-        return str(int(text)), ()
-    if field_name == "start_date":
-        m = _DATE.fullmatch(text)
-        if not m or (m.group(2) and not 1 <= int(m.group(2)) <= 12):
-            raise ValueError("YYYY or YYYY-MM (e.g. 2015 or 2015-03)")
-        return m.group(1) + (f"-{int(m.group(2)):02d}" if m.group(2) else ""), ()
-    if field_name == "dose":
-        allowed = "low..high unit, e.g. 1e+06..2e+06 cells/kg (or one number and a unit), unit " + ", ".join(DOSE_UNITS)
-        m = _DOSE.fullmatch(text)
-        unit = _UNITS.get(m.group(3).lower()) if m else None
-        if not m or unit is None:
-            raise ValueError(allowed)
-        low = float(m.group(1))
-        high = float(m.group(2)) if m.group(2) else low
-        if not 0 < low <= high:
-            raise ValueError(allowed + "; 0 < low <= high")
-        return f"{low:g}..{high:g} {unit}", (("low", low), ("high", high), ("unit", unit))
-    if field_name == "other_ids":
-        canonical = canonical_id(text)
-        if canonical is None:
-            raise ValueError("a registry id, e.g. NCT01234567 or ISRCTN12345678")
-        return canonical, ()
-    return text, ()  # title, acronym, sponsors: free text
+    """One value as the evidence holds it: (normalized value, data). ValueError(what is allowed) if
+    invalid. Each field declares how (`pipeline.fields.Field.correct`)."""
+    return fields.field(field_name).normalize(text)
 
 
 def normalize_trial_id(text: str) -> str:
@@ -401,8 +305,9 @@ class CorrectionPlan:
             raise _Invalid(message("C307", where=where, action=c.action))
         name = _field_of(c.field)
         if name not in CORRECTABLE_FIELDS:
-            if name in DOSE_COLUMNS:
-                hint = " (the dose columns are one field: use 'dose' with a value like 1e+06..2e+06 cells/kg)"
+            if name in SPLIT_COLUMNS:
+                one = fields.field(SPLIT_COLUMNS[name])
+                hint = f" (the {one.name} columns are one field: use {one.name!r} with a value like {one.correct.example})"
             elif name == "trial_id":
                 hint = " (a trial's id is its key, not a value to correct)"
             elif name in TRIAL_FIELDS:

@@ -1,56 +1,22 @@
-"""The output columns, declared once. Writers, the data package and the tests all read this."""
+"""The output columns, declared once. Writers, the data package and the tests all read this.
+
+The trials columns come from the field declarations (`pipeline.fields`)."""
 from __future__ import annotations
 
-REGISTRIES = (
-    "ctgov", "euctr", "ctis", "isrctn", "chictr", "anzctr", "ctri", "drks", "irct", "jrct", "umin",
-    "kct", "ntr", "pactr", "slctr", "tctr", "rebec", "rpcec", "repec", "lbctr", "itmctr", "publication",
-)
-PHASES = ("EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NOT_APPLICABLE")
-STATUSES = (
-    "NOT_YET_RECRUITING", "RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING",
-    "COMPLETED", "SUSPENDED", "TERMINATED", "WITHDRAWN", "UNKNOWN",
-)
-DOSE_UNITS = ("cells", "cells/kg", "ug", "ug/kg", "mg", "mL", "particles")
+from pipeline import fields
+from pipeline.fields import DOSE_UNITS, PHASES, REGISTRIES, STATUSES  # noqa: F401  (declared with the fields)
 
 # (name, frictionless type, is_list, description, codes): codes is None (any value), a tuple of the
 # allowed codes, or the name of the vocabulary (pipeline/vocab/<name>.yaml) whose codes are allowed
-# (`pipeline.codes.allowed`; conditions also keep text no entry matches)
-TRIAL_COLUMNS = (
-    ("trial_id", "string", False, "Canonical registry id, or ref:<surname>-<year> for a trial known by its publication", None),
-    ("registry", "string", False, "Registry of trial_id", REGISTRIES),
-    ("other_ids", "string", True, "Further registry ids seen for the same trial", None),
-    ("title", "string", False, "Title as printed in a source table", None),
-    ("acronym", "string", False, "Trial acronym", None),
-    ("conditions", "string", True, "Conditions: a code of the conditions vocabulary (see the codes resource for its label and ontology id), else the condition as printed, cleaned and lower-case", "conditions"),
-    ("phase", "string", True, "ClinicalTrials.gov v2 phase codes", PHASES),
-    ("status", "string", False, "Overall recruitment status", STATUSES),
-    ("start_date", "string", False, "YYYY-MM or YYYY", None),
-    ("enrollment", "integer", False, "Patients enrolled or planned", None),
-    ("cell_source", "string", True, "Tissue the cells come from", "cell_source"),
-    ("donor", "string", True, "autologous, allogeneic, xenogeneic", "donor"),
-    ("product", "string", True, "What is given: cells, exosomes, ...", "product"),
-    ("route", "string", True, "Route of administration", "route"),
-    ("dose_low", "number", False, "Lowest dose per administration, in dose_unit", None),
-    ("dose_high", "number", False, "Highest dose per administration, in dose_unit", None),
-    ("dose_unit", "string", False, "Unit of dose_low/dose_high", DOSE_UNITS),
-    ("dose_count", "integer", False, "Administrations per patient", None),
-    ("dose_text", "string", False, "The dose phrase as printed", None),
-    ("sponsors", "string", True, "Sponsors as printed", None),
-    ("sources", "string", True, "Ids of the papers that mention the trial", None),
-    ("conflicts", "string", True, "Columns where sources disagree", None),
-    ("registry_status", "string", False, "found / not_in_export when a registry export was given", ("found", "not_in_export")),
-    ("registry_conflicts", "string", True, "Columns where the papers and the registry export disagree", None),
-    ("reviewed", "string", True, "Columns a reviewer accepted", None),
-)
+# (`pipeline.codes.allowed`; conditions also keep text no entry matches). Each field, with its
+# columns, is declared in `pipeline.fields`.
+TRIAL_COLUMNS = tuple(c.as_tuple() for c in fields.trial_columns())
 TRIAL_FIELDS = tuple(c[0] for c in TRIAL_COLUMNS)
 LIST_FIELDS = tuple(c[0] for c in TRIAL_COLUMNS if c[2])
 SCALAR_FIELDS = tuple(c[0] for c in TRIAL_COLUMNS if not c[2])
 
 # evidence fields a value may belong to: trials columns, with the four dose columns as one "dose"
-EVIDENCE_FIELDS = (
-    "trial_id", "registry", "other_ids", "title", "acronym", "conditions", "phase", "status", "start_date",
-    "enrollment", "cell_source", "donor", "product", "route", "dose", "dose_count", "sponsors",
-)
+EVIDENCE_FIELDS = fields.evidence_fields()
 EVIDENCE_COLUMNS = (
     ("trial_id", "string", False, "Trial the value belongs to; empty when not tied to one trial", None),
     ("field", "string", False, "trials column (the four dose columns are 'dose')", EVIDENCE_FIELDS),

@@ -1,16 +1,17 @@
 """Each field's reader for one table cell (or one labelled field of a registry record).
 
-A cell holds the value of its column: the column's header says which fields it holds
-(`table_columns` vocabulary, `reads`), and each of those fields is read from the cell by the reader
-declared here. Cells are read more freely than sentences (a bare `II` is a phase under a Phase
-header, a bare `20` the enrollment under a Patients header) because the header says what they are.
+A cell holds the value of its column: the column's header says which fields it holds (each field
+declares its header columns, `pipeline.fields`), and each of those fields is read from the cell by
+its reader, written here and named by the field's declaration (`cell_reader`): each takes the
+cell's text, the paper's own abbreviations (`extra`) and the unit its header prints (`unit`).
+Cells are read more freely than sentences (a bare `II` is a phase under a Phase header, a bare `20`
+the enrollment under a Patients header) because the header says what they are.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import regex
 
+from pipeline import fields
 from pipeline.extract.conditions import MAX_WORDS as MAX_CONDITION_WORDS
 from pipeline.extract.conditions import clean_condition
 from pipeline.extract.doses import find_dose_counts, find_doses
@@ -45,21 +46,21 @@ def header_unit(header: str) -> tuple[float, str] | None:
     return 10.0 ** int(m.group("exp")), unit
 
 
-def _phase(text: str, extra) -> list[Mention]:
+def phase_cell(text: str, extra=None, unit=None) -> list[Mention]:
     return find_phases(text, bare=True) or find_bare_phases(text)
 
 
-def _status(text: str, extra) -> list[Mention]:
+def status_cell(text: str, extra=None, unit=None) -> list[Mention]:
     return find_status(text, in_table=True)[:1]
 
 
-def _enrollment(text: str, extra) -> list[Mention]:
+def enrollment_cell(text: str, extra=None, unit=None) -> list[Mention]:
     """The first count of the cell: `20(10/10)`, `60 (placebo: 20)`, `n = 12`, `41; 20 MSC, 21 control`."""
     found = find_enrollment(text) or find_bare_counts(text)
     return found[:1]
 
 
-def _dose_count(text: str, extra) -> list[Mention]:
+def dose_count_cell(text: str, extra=None, unit=None) -> list[Mention]:
     """`once`, `Single`, `4 times`, `Three doses of ...`; several counts in one cell (`Intra arterial
     (1 time) Intravenous (3 times)`) add up."""
     found = find_dose_counts(text)
@@ -79,7 +80,7 @@ def _dose_count(text: str, extra) -> list[Mention]:
 _ISO_DATE = regex.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])(?:-\d\d)?(?![\d/-])")
 
 
-def _start_date(text: str, extra) -> list[Mention]:
+def start_date_cell(text: str, extra=None, unit=None) -> list[Mention]:
     """`March 2016`, `2019-11`, `2016-04-03` (a record's ISO date)."""
     found = find_start_dates(text, in_table=True)
     if not found:
@@ -89,7 +90,7 @@ def _start_date(text: str, extra) -> list[Mention]:
     return found[:1]
 
 
-def _acronym(text: str, extra) -> list[Mention]:
+def acronym_cell(text: str, extra=None, unit=None) -> list[Mention]:
     found = find_acronyms(text, in_title=True)
     if found:
         return found[:1]
@@ -99,7 +100,7 @@ def _acronym(text: str, extra) -> list[Mention]:
     return []
 
 
-def _sponsors(text: str, extra) -> list[Mention]:
+def sponsors_cell(text: str, extra=None, unit=None) -> list[Mention]:
     out = []
     for m in regex.finditer(r"[^;\n]+", text):
         s = m.group(0).strip().rstrip(".")
@@ -110,10 +111,18 @@ def _sponsors(text: str, extra) -> list[Mention]:
     return out
 
 
-def _vocab(field: str) -> Callable:
-    def read(text: str, extra) -> list[Mention]:
-        return matcher(field).find(text, (extra or {}).get(field))
-    return read
+def vocabulary_cell(text: str, extra=None, unit=None, *, field: str) -> list[Mention]:
+    """The terms of the field's vocabulary (and the paper's own abbreviations for it) in the cell."""
+    return matcher(field).find(text, (extra or {}).get(field))
+
+
+def title_cell(text: str, extra=None, unit=None) -> list[Mention]:
+    """The cell's text, one line (not a citation such as `Zheng et al.9`)."""
+    title = _SPACES.sub(" ", text).strip(" \t\n,;:|-*")
+    if len(title) < 3 or is_citation_cell(title):
+        return []
+    s = text.find(title[:1])
+    return [Mention("title", title, s, len(text.rstrip(" \t\n,;:|-*")), text[s:len(text.rstrip(" \t\n,;:|-*"))], "table_title", 0.95)]
 
 
 def printed_condition(text: str) -> list[Mention]:
@@ -125,9 +134,17 @@ def printed_condition(text: str) -> list[Mention]:
     return [Mention("conditions", value, s, len(text.rstrip()), text[s:len(text.rstrip())], "table_condition", 0.7)]
 
 
-def _dose(text: str, extra) -> list[Mention]:
-    """A dose cell; under a Dose header a scaled number with no unit (`100 × 106`, `300/900million`)
+def dose_cell(text: str, extra=None, unit=None) -> list[Mention]:
+    """A dose cell; a bare number (or range) takes the unit its header prints (`Cell dose (×10^7
+    cells)`: `2.5`); under a Dose header a scaled number with no unit (`100 × 106`, `300/900million`)
     counts cells."""
+    if unit is not None:
+        m = _NUMBER_CELL.match(text)
+        if m:
+            lo = float(m.group("lo").replace(",", ".")) * unit[0]
+            hi = float((m.group("hi") or m.group("lo")).replace(",", ".")) * unit[0]
+            return [Mention("dose", f"{lo:g}..{hi:g} {unit[1]}", m.start("lo"), m.end(), text[m.start("lo"):m.end()],
+                            "doses", 0.85, (("low", lo), ("high", hi), ("unit", unit[1])))]
     found = find_doses(text)
     if found or not _SCALED.search(text):
         return found
@@ -135,37 +152,8 @@ def _dose(text: str, extra) -> list[Mention]:
             for m in find_doses(text + " cells") if m.start < len(text)]
 
 
-CELL_READERS: dict[str, Callable] = {
-    "phase": _phase,
-    "status": _status,
-    "enrollment": _enrollment,
-    "dose": _dose,
-    "dose_count": _dose_count,
-    "start_date": _start_date,
-    "acronym": _acronym,
-    "sponsors": _sponsors,
-    "cell_source": _vocab("cell_source"),
-    "donor": _vocab("donor"),
-    "product": _vocab("product"),
-    "route": _vocab("route"),
-    "conditions": _vocab("conditions"),
-}
-
-
 def read_cell(field: str, text: str, extra=None, unit: tuple[float, str] | None = None) -> list[Mention]:
-    """The values of `field` in one cell's text (offsets relative to `text`)."""
-    if field == "title":
-        title = _SPACES.sub(" ", text).strip(" \t\n,;:|-*")
-        if len(title) < 3 or is_citation_cell(title):
-            return []
-        s = text.find(title[:1])
-        return [Mention("title", title, s, len(text.rstrip(" \t\n,;:|-*")), text[s:len(text.rstrip(" \t\n,;:|-*"))], "table_title", 0.95)]
-    if field == "dose" and unit is not None:
-        m = _NUMBER_CELL.match(text)
-        if m:
-            lo = float(m.group("lo").replace(",", ".")) * unit[0]
-            hi = float((m.group("hi") or m.group("lo")).replace(",", ".")) * unit[0]
-            return [Mention("dose", f"{lo:g}..{hi:g} {unit[1]}", m.start("lo"), m.end(), text[m.start("lo"):m.end()],
-                            "doses", 0.85, (("low", lo), ("high", hi), ("unit", unit[1])))]
-    reader = CELL_READERS.get(field)
-    return reader(text, extra) if reader else []
+    """The values of `field` in one cell's text (offsets relative to `text`), read by the field's
+    declared reader (`pipeline.fields.cell_reader`); `unit` is the one its column's header prints."""
+    reader = fields.cell_reader(field)
+    return reader(text, extra, unit) if reader else []

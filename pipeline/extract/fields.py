@@ -10,6 +10,7 @@ import regex
 from pipeline.extract.doses import word_key
 from pipeline.extract.prechecks import fold_case, has_any
 from pipeline.extract.vocab_match import matcher
+from pipeline.fields import vocabulary_fields
 from pipeline.models import Mention
 from pipeline.vocab import fold
 
@@ -258,7 +259,7 @@ def _plausible(a: str) -> bool:
         return False
     if sum(c.isupper() for c in a) < 3:
         return False
-    for field in ("cell_source", "product", "conditions", "route", "donor"):
+    for field in vocabulary_fields():
         if matcher(field).find(a) and len(matcher(field).find(a)[0].raw) >= len(core):
             return False
     return True

@@ -6,12 +6,13 @@ from functools import lru_cache
 
 import regex
 
+from pipeline import fields
 from pipeline.extract.cells import header_unit, printed_condition, read_cell
 from pipeline.extract.citations import find_bracket_citations, publication_id
 from pipeline.extract.conditions import condition_cell
 from pipeline.extract.doses import combine_doses, find_dose_counts, find_doses
 from pipeline.extract.fields import (
-    find_acronyms, find_bare_counts, find_enrollment, find_funders, find_start_dates, find_status,
+    find_acronyms, find_bare_counts, find_funders, find_start_dates, find_status,
 )
 from pipeline.extract.phases import find_bare_phases, find_phases
 from pipeline.extract.registry_ids import find_registry_ids
@@ -23,7 +24,8 @@ from pipeline.segment.cells import OTHER, column_reads, record_label
 from pipeline.segment.tables import split_lines
 from pipeline.link.scope import OwnTrials, Sections, find_own_trials, group_registrations
 
-VOCAB_FIELDS = ("cell_source", "donor", "product", "route", "conditions")
+VOCAB_FIELDS = fields.vocabulary_fields()  # each field's finder and scope: `pipeline.fields`
+TEXT_FINDERS = fields.text_finders()
 SPECIFIC_PRODUCTS = frozenset({"exosomes", "extracellular_vesicles", "secretome", "conditioned_medium", "stromal_vascular_fraction", "engineered_cells"})
 PASSAGE_CONFIDENCE = 0.7
 PASSAGE_SENTENCES = 10
@@ -31,14 +33,11 @@ FRONT_MATTER = 1500  # the characters of a paper before its abstract that hold i
 _ABSTRACT_HEADING = regex.compile(r"(?im)^\s*(?:abstract|summary|background)\b")
 RECORD_NAME_WORDS = 12  # a record's sponsor field longer than this is prose
 RECORD_SCALAR_WORDS = 5  # a record's status, phase, count or date on the line under its label is this short
-RECORD_SCALARS = frozenset({"status", "phase", "enrollment", "start_date", "dose_count"})
+RECORD_SCALARS = fields.short_in_records_fields()
 DOCUMENT_CONFIDENCE = 0.6  # a value tied by the document's scope (its own trial), not by its sentence
-DOCUMENT_SINGLE = frozenset({"status", "start_date", "enrollment", "acronym", "title", "dose_count"})
-# what several trials of one report share (a consortium's acronym: "MESEMS" for each site's trial)
-SHARED_BY_OWN_TRIALS = frozenset({"acronym"})
-# a list field a report states once of its own trial: the values of one sentence ("phase I/II"), the
-# first that says so of the study; a later phase is most often an earlier study's ("our phase I study [12]")
-DOCUMENT_ONE_STATEMENT = frozenset({"phase"})
+DOCUMENT_SINGLE = fields.document_fields()
+SHARED_BY_OWN_TRIALS = fields.shared_by_own_trials_fields()
+DOCUMENT_ONE_STATEMENT = fields.first_statement_fields()
 # a dosing act, named in a count ("three intravenous infusions") or beside it
 _DOSING_ACT = regex.compile(r"(?i)\b(?:inject|infus|administ|transplant|implant|instill|transfus|application|course|cycle)\w*")
 # a sentence that states the field of the study itself (preferred at document scope)
@@ -50,7 +49,7 @@ DOCUMENT_CUES = {
     "phase": regex.compile(r"(?i)\b(?:trials?|stud(?:y|ies)|RCTs?|design|open[\s-]label|randomi[sz]ed|controlled|double[\s-]blind|placebo|single[\s-]arm|multicent(?:er|re)|pilot)\b"),
     "dose_count": regex.compile(r"(?i)\b(?:dos(?:e|es|ed|ing)|given|received|receive|treatments?)\b|" + _DOSING_ACT.pattern),
 }
-PASSAGE_STATED = frozenset({"enrollment", "status", "dose_count"})  # tied by a passage only where stated of the study
+PASSAGE_STATED = fields.passage_stated_fields()  # tied by a passage only where stated of the study
 COUNT_CUE_REACH = 60  # characters either side of a dose count where its dosing word stands
 _A_PART = regex.compile(r"(?i)\b(?:other|additional|further|more|remaining|extra)\b")  # "six other participants"
 # "Total sample (N = 99)", "All patients (n = 120)", "Overall, N = 64" heading a table or standing alone
@@ -62,12 +61,12 @@ _OTHER_STUDY = regex.compile(
     r"|\[\d+(?:[,–-]\s*\d+)*\]|\((?:19|20)\d\d[a-z]?\)"
 )  # a sentence about another study: a citation ("[12]", "Said et al. (2012)"), "our previous phase I study"
 _HYPOTHETICAL = regex.compile(r"(?i)\b(?:if|whether|unless|should|may\s+be|prematurely\s+or)\b")  # how far a passage reaches after the sentence naming its trial
-LIST_FIELDS_FOR_MANY = ("product",)
-CAPTION_FIELDS = ("cell_source", "donor", "route")
+LIST_FIELDS_FOR_MANY = fields.shared_fields()
+CAPTION_FIELDS = fields.caption_fields()  # a caption naming one value of these gives it to every row
 BARE_PHASE_PIECE = 12  # the longest piece of a run-together row read as a bare phase
-LEFTOVER_CELL_READS = ("phase", "status", "dose", "cell_source", "donor", "product", "route")
+LEFTOVER_CELL_READS = fields.leftover_fields()
 _VOCAB_COLUMN = {"cell_source": "cell_source", "route": "route", "conditions": "condition", "donor": "cell_source"}
-_TIME_AFTER = regex.compile(r"\s*(?:months?|weeks?|years?|days?|wks?|mos?|hours?|h|yrs?|min)\b", regex.I)  # a caption naming one value of these gives it to every row
+_TIME_AFTER = regex.compile(r"\s*(?:months?|weeks?|years?|days?|wks?|mos?|hours?|h|yrs?|min)\b", regex.I)  # "6 months" after a number
 _SPACES = regex.compile(r"\s+")
 _THREE_LETTERS = regex.compile(r"[A-Za-z]{3}")
 _AUTHOR_ET_AL = regex.compile(r"\b(?P<name>[A-Z][\p{L}'’-]+(?:\s[A-Z][\p{L}'’-]+)?)\s+et\s+al\.?(?:,?\s*\(?(?P<year>(?:19|20)\d\d)\)?)?")
@@ -197,16 +196,9 @@ class PaperLinker:
     # -------------------------------------------------------------- extraction over one span
     def mentions(self, start: int, end: int, kind: str) -> list[Mention]:
         chunk = self.text[start:end]
-        ms: list[Mention] = []
-        ms += _find_vocab(chunk, self.extra)
-        ms += find_phases(chunk)
-        ms += find_status(chunk, in_table=False) if kind == "sentence" else []
-        ms += find_start_dates(chunk, in_table=False) if kind == "sentence" else []
-        ms += find_enrollment(chunk) if kind == "sentence" else []
-        ms += find_doses(chunk)
-        ms += find_dose_counts(chunk)
-        ms += find_acronyms(chunk) if kind == "sentence" else []
-        ms += find_funders(chunk) if kind == "sentence" else []
+        ms: list[Mention] = list(_find_vocab(chunk, self.extra))
+        for find in TEXT_FINDERS:  # each field's finder in running text (`pipeline.fields`)
+            ms += find(chunk)
         return _shifted(ms, start)
 
     # -------------------------------------------------------------- tables

@@ -23,13 +23,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline import fields
 from pipeline.merge.batches import Batches, tied
 from pipeline.models import Evidence
 from pipeline.schema import TRIAL_FIELDS
 
-LIST_VALUE_FIELDS = ("other_ids", "conditions", "phase", "cell_source", "donor", "product", "route", "sponsors")
-SCALAR_VALUE_FIELDS = ("registry", "title", "acronym", "status", "start_date", "enrollment", "dose_count")
-SET_CONFLICT_FIELDS = ("phase", "donor", "cell_source", "route")
+# how each field merges is declared with it (`pipeline.fields`)
+LIST_VALUE_FIELDS = fields.list_fields()
+SCALAR_VALUE_FIELDS = fields.scalar_fields()
+SPLIT_FIELDS = fields.split_fields()  # one value in several columns (the dose)
+SET_CONFLICT_FIELDS = fields.set_conflict_fields()
+_PARSED = tuple((f.name, f.parse) for f in map(fields.field, SCALAR_VALUE_FIELDS) if f.columns[0].type != "string")
 # values that do not come from a paper: they fill the table but are not a paper's mention
 NON_PAPER_EXTRACTORS = ("registry", "reviewer")
 
@@ -166,19 +170,20 @@ class TrialMerger:
             row[f] = ranked[0]
             if len(ranked) > 1:
                 conflicts.add(f)
-        doses = values.get("dose")
-        if doses:
-            ranked = self._ranked(doses)
-            best = doses[ranked[0]]
+        for f in SPLIT_FIELDS:  # the best value's data (low, high, unit) and raw text in its columns
+            found = values.get(f.name)
+            if not found:
+                continue
+            ranked = self._ranked(found)
+            best = found[ranked[0]]
             data = dict(json.loads(best.data) if best.data else ())
-            row["dose_low"], row["dose_high"], row["dose_unit"] = data.get("low"), data.get("high"), data.get("unit")
-            row["dose_text"] = best.raw
+            for c in f.columns:
+                row[c.name] = best.raw if c.source == "raw" else data.get(c.source)
             if len(ranked) > 1:
-                conflicts.add("dose")
-        if row["enrollment"] is not None:
-            row["enrollment"] = int(row["enrollment"])
-        if row["dose_count"] is not None:
-            row["dose_count"] = int(row["dose_count"])
+                conflicts.add(f.name)
+        for f, parse in _PARSED:  # integers as int
+            if row[f] is not None:
+                row[f] = parse(row[f])
         if not row["registry"]:
             row["registry"] = "publication" if tid.startswith("ref:") else None
         row["sources"] = sorted(sources)

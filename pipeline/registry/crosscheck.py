@@ -42,6 +42,7 @@ import re
 import unicodedata
 from typing import Any, Iterable, Optional
 
+from pipeline import fields
 from pipeline.extract.registry_ids import registry_of
 from pipeline.extract.vocab_match import matcher
 from pipeline.models import Evidence
@@ -50,10 +51,10 @@ from pipeline.schema import LIST_SEP, SNIPPET_MAX
 
 EXTRACTOR = "registry"
 CONFIDENCE = 1.0  # the registry's own record of itself; it only fills columns the papers leave empty
-# Columns a record may fill when the papers are silent, and the columns compared.
-FILL_FIELDS = ("title", "conditions", "phase", "status", "enrollment", "start_date", "sponsors")
-LIST_FILL_FIELDS = ("conditions", "phase", "sponsors")
-COMPARED_FIELDS = ("title", "phase", "status", "start_date", "enrollment", "sponsors")
+# Columns a record may fill when the papers are silent, and the columns compared (`pipeline.fields`).
+FILL_FIELDS = fields.registry_fill_fields()
+LIST_FILL_FIELDS = tuple(f for f in FILL_FIELDS if fields.field(f).is_list)
+COMPARED_FIELDS = fields.registry_compared_fields()
 FOUND, NOT_IN_EXPORT = "found", "not_in_export"
 
 # Title comparison: the Dice coefficient of the two titles' words at which they name the same study,
@@ -268,5 +269,5 @@ def apply_registry(trials: list[dict], registry: Registry) -> tuple[list[dict], 
             if column in LIST_FILL_FIELDS:
                 row[column] = sorted(set(values))
             else:
-                row[column] = int(values[0]) if column == "enrollment" else values[0]
+                row[column] = fields.field(column).parse(values[0])
     return checked, evidence

@@ -43,6 +43,7 @@ from pipeline import vocab as vocabularies
 from pipeline.errors import RegistryError, message
 from pipeline.extract.registry_ids import canonical_id, find_registry_ids, registry_of
 from pipeline.extract.vocab_match import matcher
+from pipeline.fields import field as declared_field
 
 # Columns a record fills: our column -> the export's column(s) that hold it. Every listed column
 # present in the file contributes (the newer CSV splits sponsors into `Sponsor` and `Collaborators`;
@@ -79,7 +80,9 @@ JSON_PATHS: Mapping[str, str] = MappingProxyType({
     "secondary_ids": "protocolSection.identificationModule.secondaryIdInfos",
 })
 
-LIST_COLUMNS = ("conditions", "phase", "sponsors")  # record columns that hold several values
+# the columns of a record's fields (the trial's ids apart), and those that hold several values
+RECORD_COLUMNS = tuple(c for c in CSV_COLUMNS if c not in ("trial_id", "other_ids"))
+LIST_COLUMNS = tuple(c for c in RECORD_COLUMNS if declared_field(c).is_list)
 _MONTHS = {m: i for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"), start=1)}
@@ -327,7 +330,7 @@ def _parse_csv(text: str, source: str, export_date: str) -> ExportFile:
                 skipped.append(reader.line_num)
                 continue
             values: list[RegistryValue] = []
-            for column in ("title", "acronym", "status", "conditions", "phase", "enrollment", "start_date", "sponsors"):
+            for column in RECORD_COLUMNS:
                 for name in columns[column]:
                     cell = row.get(name) or ""
                     parts = cell.split(CSV_LIST_SEP) if column in LIST_COLUMNS else [cell]

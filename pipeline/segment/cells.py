@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import regex
 
+from pipeline import fields
 from pipeline.extract.vocab_match import matcher
 from pipeline.models import Cell
 from pipeline.vocab import load
@@ -35,14 +36,10 @@ def column_code(header: str) -> str:
     return max(found, key=lambda m: (len(m.raw), -priority[m.value])).value
 
 
-@lru_cache(maxsize=1)
-def _reads() -> dict[str, tuple[str, ...]]:
-    return {e.code: e.reads for e in load("table_columns").entries}
-
-
 def column_reads(code: str) -> tuple[str, ...]:
-    """The fields read from the cells of a column (none for `other` and non-value columns)."""
-    return _reads().get(code, ())
+    """The fields read from the cells of a column (none for `other` and non-value columns): each
+    field declares the columns that hold it (`pipeline.fields`)."""
+    return fields.column_reads().get(code, ())
 
 
 def split_cells(text: str, start: int, end: int, sep: str = "|") -> list[tuple[int, int]]:

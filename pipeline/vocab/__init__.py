@@ -21,7 +21,7 @@ from pipeline.errors import VocabularyError
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: the same data, faster
 ALLOWED_FILE_KEYS = frozenset({"field", "description", "entries", "ontology_source"})
-ALLOWED_ENTRY_KEYS = frozenset({"code", "label", "ontology", "synonyms", "case_sensitive", "patterns", "exclude", "note", "reads", "label_matches"})
+ALLOWED_ENTRY_KEYS = frozenset({"code", "label", "ontology", "synonyms", "case_sensitive", "patterns", "exclude", "note", "label_matches"})
 VOCAB_FIELDS = ("cell_source", "donor", "product", "route", "status", "conditions", "table_columns")
 
 
@@ -34,7 +34,6 @@ class Entry:
     case_sensitive: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    reads: tuple[str, ...] = ()  # table_columns: the fields read from the cells of this column
     label_matches: bool = True  # is the label itself a term found in text? ("Skin" is not: "skin-derived" is)
 
 
@@ -100,7 +99,6 @@ def parse_vocabulary(data: dict, source: str = "<data>") -> Vocabulary:
             case_sensitive=_as_tuple(e.get("case_sensitive"), "case_sensitive", where),
             patterns=_as_tuple(e.get("patterns"), "patterns", where),
             exclude=_as_tuple(e.get("exclude"), "exclude", where),
-            reads=_as_tuple(e.get("reads"), "reads", where),
             label_matches=e.get("label_matches", True) is not False,
         )
         for p in entry.patterns:

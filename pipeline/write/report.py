@@ -50,6 +50,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 import yaml
 
+from pipeline import fields
 from pipeline.errors import VocabularyError
 from pipeline.extract.registry_ids import registry_of
 from pipeline.schema import (
@@ -66,12 +67,9 @@ __all__ = [
 REPORT_FILE = "report.html"
 CORRECTION_COLUMNS = ("trial_id", "field", "action", "value", "reviewer", "note")  # = pipeline.corrections
 # fields a reviewer may correct (pipeline.corrections.CORRECTABLE_FIELDS: a trial's id is its key)
-CORRECTABLE_FIELDS = tuple(f for f in EVIDENCE_FIELDS if f != "trial_id")
-# fields whose coverage the overview shows (share of trials with a value)
-COVERAGE_FIELDS = (
-    "title", "acronym", "conditions", "phase", "status", "start_date", "enrollment", "cell_source", "donor",
-    "product", "route", "dose", "dose_count", "sponsors",
-)
+CORRECTABLE_FIELDS = fields.correctable_fields()
+# fields whose coverage the overview shows (share of trials with a value): the values a trial has
+COVERAGE_FIELDS = fields.value_fields()
 # charts of the overview: (field, title, at most this many bars; the rest are summed as "other")
 CHARTS = (
     ("phase", "Trials per phase", 8),
@@ -80,13 +78,8 @@ CHARTS = (
     ("registry", "Registry", 12),
 )
 CHART_NOUNS = {"phase": "phases (Phase 1/2)", "cell_source": "cell sources", "route": "routes"}
-# fields the table can be filtered by value
-FILTER_FIELDS = (
-    "registry", "phase", "status", "cell_source", "donor", "product", "route", "dose_unit", "conditions",
-    "sources", "conflicts", "registry_conflicts", "registry_status",
-)
-# a registry-conflict column that is part of the one evidence field `dose`
-_DOSE_COLUMNS = ("dose_low", "dose_high", "dose_unit", "dose_text")
+# fields the table can be filtered by value: the coded columns of the papers' values, then the run's
+FILTER_FIELDS = fields.coded_columns(evidence=True) + ("sources", "conflicts", "registry_conflicts", "registry_status")
 
 # The page may load nothing: no network, no other file. The script is allowed by its hash (filled in
 # by `_csp`), styles inline, images only as data: URLs (none are used today).
@@ -522,6 +515,7 @@ def _report_data(trials, evidence, rejected, registry, meta, links) -> dict:
         "fields": list(EVIDENCE_FIELDS),
         "listFields": list(LIST_FIELDS),
         "correctable": list(CORRECTABLE_FIELDS),
+        "fieldLabels": fields.labels(),
         "filterFields": list(FILTER_FIELDS),
         "csvColumns": list(CORRECTION_COLUMNS),
         "phases": list(PHASES),
@@ -569,8 +563,9 @@ def _problems_html(problems: Sequence[str]) -> str:
 
 
 def _has(t: Mapping, field: str) -> bool:
-    if field == "dose":
-        return _num(t.get("dose_low")) is not None or _num(t.get("dose_high")) is not None
+    columns = fields.field(field).columns
+    if len(columns) > 1:  # a value held in several columns (the dose): its numbers
+        return any(_num(t.get(c.name)) is not None for c in columns if c.type == "number")
     value = t.get(field)
     return bool(_as_list(value)) if field in LIST_FIELDS else value not in (None, "")
 
@@ -582,7 +577,7 @@ def _coverage_html(trials: Sequence[Mapping]) -> str:
         k = sum(_has(t, f) for t in trials)
         pct = 100 * k / n if n else 0
         rows.append(
-            f'<tr><th scope="row">{_e(f.replace("_", " "))}</th><td class="num">{k}</td>'
+            f'<tr><th scope="row">{_e(fields.field(f).label)}</th><td class="num">{k}</td>'
             f'<td class="num">{pct:.0f}%</td><td class="barcell"><span class="meter" '
             f'style="width:{pct:.1f}%"></span></td></tr>'
         )

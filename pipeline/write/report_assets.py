@@ -161,7 +161,7 @@ function tableValues(t, f) {
   if (f === 'dose') return t._dose_value ? [t._dose_value] : [];
   return vals(t, f).map(String);
 }
-const label = f => f.replace(/_/g, ' ');
+const label = f => D.fieldLabels[f] || f.replace(/_/g, ' ');  // as declared (pipeline.fields)
 // a code's label from the vocabularies ("PHASE1" -> "Phase 1"); the code itself is shown on hover
 const labelOf = (f, v) => (D.codeLabels[f] || {})[v];
 const codeText = (f, v) => labelOf(f, v) || String(v);

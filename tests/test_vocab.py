@@ -59,7 +59,8 @@ def test_not_cell_sources(text):
         ("In utero transplantation", "in_utero"), ("intracoronary", "intracoronary"), ("transendocardial", "transendocardial"),
         ("intramyocardial", "intramyocardial"), ("Intraperitoneal", "intraperitoneal"), ("Intravitreal", "intravitreal"),
         ("intratracheal", "intratracheal"), ("intranasal", "intranasal"), ("eye drops", "topical"),
-        ("collagen scaffold", "implantation"),
+        ("collagen scaffold", "implantation"), ("vesicles at 5 µg/drop", "topical"), ("exosomes at 10ug/drop", "topical"),
+        ("120 mg / drop", "topical"),
     ],
 )
 def test_routes(text, code):

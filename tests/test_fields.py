@@ -295,6 +295,8 @@ def test_bracket_citations_equal_their_plain_path(text):
     ("Enrolment was discontinued because of insufficient accrual of donors.", "TERMINATED"),
     ("Enrollment was halted for lack of feasibility after approximately six months.", "TERMINATED"),
     ("We completed a randomised phase II trial of cord cells.", "COMPLETED"),
+    ("The investigators completed the pilot trial in 2019.", "COMPLETED"),
+    ("The research, which enrolled 20 patients, is completed.", "COMPLETED"),
 ])
 def test_stopped_trials(text, code):
     assert [m.value for m in find_status(text)] == [code]
@@ -304,6 +306,10 @@ def test_stopped_trials(text, code):
     "Infants stayed on the study drug until they completed 72 hours of study aerosol administration.",
     "Patients completed 12 weeks of study treatment.",
     "The dressing was stopped after healing.",
+    "Forty-five participants (88%) completed the study.",
+    "All 30 patients completed the trial and its follow-up.",
+    "Each patient completed the 12-month study visits and the trial questionnaire.",
+    "Eight of the ten children completed the study.",
 ])
 def test_no_stopped_status(text):
     assert find_status(text) == []

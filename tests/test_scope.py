@@ -379,3 +379,83 @@ def test_an_authors_address_gives_the_own_trial_nothing_but_a_funding_statement_
     assert tied(ev, own, "sponsors") == ["Medical Research Council"]
     assert tied(ev, own, "dose") == []  # the vehicle's volume is no dose
     assert tied(ev, own, "route") == ["inhalation"]
+
+
+# ---------------------------------------------------------------- sentences naming several trials
+
+
+@pytest.mark.parametrize("text, expected", [
+    # values first, each item closed by its id
+    ("Cells came from umbilical cords (NCT01111111), adipose tissue (NCT02222222) and allogeneic bone marrow (NCT03333333).",
+     {"NCT01111111": ["umbilical_cord"], "NCT02222222": ["adipose_tissue"], "NCT03333333": ["bone_marrow"]}),
+    ("Marrow MSCs were given intravenously in NCT01111111 and intrathecally in NCT02222222.",
+     {"NCT01111111": ["intravenous"], "NCT02222222": ["intrathecal"]}),
+    # the id opens its item
+    ("Two trials continue: NCT01111111 (placenta-derived cells) and NCT02222222 (dental pulp cells).",
+     {"NCT01111111": ["placenta"], "NCT02222222": ["dental_pulp"]}),
+    # respectively
+    ("NCT01111111 and NCT02222222 used Wharton's jelly and adipose MSCs, respectively.",
+     {"NCT01111111": ["wharton_jelly"], "NCT02222222": ["adipose_tissue"]}),
+    # a value that does not vary along the list is any trial's or all of theirs: no item takes it
+    ("Bone marrow MSCs were tested in lupus (NCT01111111) and in Crohn's disease (NCT02222222).",
+     {"NCT01111111": [], "NCT02222222": []}),
+])
+def test_a_list_of_trials_gives_each_its_own_item(text, expected):
+    ev = extract_text(text)
+    for tid, values in expected.items():
+        assert tied(ev, tid, "cell_source") + tied(ev, tid, "route") == values, tid
+
+
+def test_a_bracket_with_one_id_gives_that_trial_what_it_holds():
+    ev = extract_text("Ongoing cardiac trials include HEART-2 (allogeneic adipose-derived MSCs, NCT01111111) and "
+                      "CORD-HF (NCT02222222), both in heart failure.")
+    assert tied(ev, "NCT01111111", "donor") == ["allogeneic"]
+    assert tied(ev, "NCT01111111", "cell_source") == ["adipose_tissue"]
+    assert tied(ev, "NCT02222222", "donor") == [] and tied(ev, "NCT02222222", "cell_source") == []
+
+
+@pytest.mark.parametrize("text, each", [
+    ("Three trials in recruiting status remain: ALPHA (NCT01111111), BETA (NCT02222222) and GAMMA (NCT03333333).", "RECRUITING"),
+    ("The two cord-cell trials (NCT01111111, NCT02222222) were completed in 2020.", "COMPLETED"),
+    ("NCT01111111 and NCT02222222 are recruiting.", "RECRUITING"),
+])
+def test_a_status_said_of_several_trials_goes_to_each(text, each):
+    ev = extract_text(text)
+    ids = [t for t in ("NCT01111111", "NCT02222222", "NCT03333333") if t in text]
+    assert all(tied(ev, t, "status") == [each] for t in ids)
+
+
+def test_a_status_of_one_of_several_trials_goes_to_none():
+    ev = extract_text("NCT01111111 was completed, unlike NCT02222222.")
+    assert tied(ev, "NCT01111111", "status") == [] and tied(ev, "NCT02222222", "status") == []
+
+
+@pytest.mark.parametrize("text, tid, field, value", [
+    # an author's sentence opens the passage about the trial the next sentence names
+    ("Okafor et al. used allogeneic placenta-derived MSCs for knee osteoarthritis. Twenty patients were "
+     "randomised in a phase II trial (NCT01111111).", "NCT01111111", "cell_source", ["placenta"]),
+    ("Lindqvist et al. gave autologous cells by lumbar puncture. Patients were followed for a year. "
+     "The trial was registered as NCT01111111.", "NCT01111111", "route", ["intrathecal"]),
+    # a sentence that refers back takes the one before it
+    ("Autologous dental pulp MSCs were also tried in stroke. The study was registered as NCT01111111.",
+     "NCT01111111", "cell_source", ["dental_pulp"]),
+    ("Allogeneic cord cells were infused in ten children. It was registered under NCT01111111.",
+     "NCT01111111", "donor", ["allogeneic"]),
+])
+def test_the_sentences_leading_up_to_a_trial_are_its_passage(text, tid, field, value):
+    ev = extract_text(text)
+    assert tied(ev, tid, field) == value
+    assert any(e.extractor.endswith("@passage") for e in ev if e.trial_id == tid and e.field == field)
+
+
+@pytest.mark.parametrize("text", [
+    # a general sentence before a trial's sentence is not its passage
+    "Bone marrow MSCs are the most studied source. A phase II trial (NCT01111111) gave cord cells.",
+    # an author cited by number is another study
+    "Okafor et al. used placenta-derived MSCs [14]. A later phase II trial (NCT01111111) gave cord cells.",
+    # another trial named in between
+    "Okafor et al. used placenta-derived MSCs. NCT02222222 followed. The trial NCT01111111 gave cord cells.",
+])
+def test_no_passage_before_a_trial_without_a_lead(text):
+    ev = extract_text(text)
+    assert "placenta" not in tied(ev, "NCT01111111", "cell_source") and "bone_marrow" not in tied(ev, "NCT01111111", "cell_source")

@@ -62,7 +62,8 @@ _NO_ONE_ENROLLED = (r"\bno\s+(?:eligible\s+)?" + _PEOPLE + r"\s+(?:were|was|had\
                     r"(?:enroll?ed|recruited|randomi[sz]ed)\b")
 _STATUS_SENTENCE = regex.compile(
     r"(?:\b(?:is|was|has\s+been|have\s+been|were)\s+(?:now\s+)?(?P<s1>completed|terminated|withdrawn|suspended)\b"
-    r"|\b(?P<s2>completed)(?=[\s,]+(?:(?!\d+[\s,])[\w/-]+[\s,]+){0,5}(?:study|trial)\b(?!\s+(?:aerosol|drug|medication|visits?|products?|treatment|intervention|period|procedures?|questionnaires?|assessments?)\b))"
+    # "completed the study" said of the participants ("45 participants (88%) completed the study") is no status
+    r"|(?<!\b(?:" + _PEOPLE + r"|patient|participant|subject|child|one|each|all)\b[^.;:]{0,25})\b(?P<s2>completed)(?=[\s,]+(?:(?!\d+[\s,])[\w/-]+[\s,]+){0,5}(?:study|trial)\b(?!\s+(?:aerosol|drug|medication|visits?|products?|treatment|intervention|period|procedures?|questionnaires?|assessments?)\b))"
     r"|\bin\s+(?P<s3>recruiting)\s+status\b"
     r"|\b(?:is|are)\s+(?:currently\s+|still\s+)?(?P<s4>recruiting|not\s+yet\s+recruiting)\b"
     r"|\b(?P<s5>not\s+yet\s+recruiting)\b"

@@ -22,6 +22,7 @@ from pipeline.schema import SNIPPET_MAX
 from pipeline.segment import Segmentation
 from pipeline.segment.cells import OTHER, column_reads, record_label
 from pipeline.segment.tables import split_lines
+from pipeline.link.items import bind_items, leading_sentences, said_of_all, spots_of
 from pipeline.link.scope import OwnTrials, Sections, find_own_trials, group_registrations
 
 VOCAB_FIELDS = fields.vocabulary_fields()  # each field's finder and scope: `pipeline.fields`
@@ -43,7 +44,7 @@ _DOSING_ACT = regex.compile(r"(?i)\b(?:inject|infus|administ|transplant|implant|
 # a sentence that states the field of the study itself (preferred at document scope)
 DOCUMENT_CUES = {
     "enrollment": regex.compile(r"(?i)\b(?:randomi[sz]e[sd]?|randomly\s+assign(?:ed)?|enrol(?:l)?(?:ed|s)?|recruit(?:ed|s)?|includ(?:ed|e)|allocat(?:ed|e)|assign(?:ed)?|sample\s+size|aim(?:s|ed)?\s+to\s+(?:recruit|enrol)|were\s+treated|received)\b"),
-    "status": regex.compile(r"(?i)\b(?:the|this|our)\s+(?:[\w-]+\s+)?(?:trial|study)\b|\brecruitment\b|\btrial\s+status\b|\bstatus\b"),
+    "status": regex.compile(r"(?i)\b(?:the|this|our)\s+(?:[\w-]+\s+)?(?:trial|study|research|investigation|project)\b|\brecruitment\b|\btrial\s+status\b|\bstatus\b"),
     "start_date": regex.compile(r"(?i)\b(?:recruitment|enrol(?:l)?ment|the\s+(?:[\w-]+\s+)?(?:trial|study))\s+(?:began|started|commenced|will\s+(?:begin|start)|is\s+(?:anticipated|expected|planned)\s+to\s+start)|\bstart(?:ed)?\b"),
     "acronym": regex.compile(r"(?i)\b(?:trial|study)\b"),
     "phase": regex.compile(r"(?i)\b(?:trials?|stud(?:y|ies)|RCTs?|design|open[\s-]label|randomi[sz]ed|controlled|double[\s-]blind|placebo|single[\s-]arm|multicent(?:er|re)|pilot)\b"),
@@ -506,6 +507,8 @@ class PaperLinker:
             printed = {id(g): self.sentence_anchors(g) for g in sents}
             anchored = [(g, self._primary(printed[id(g)])) for g in sents]
             para_trials = {a[0] for _, anchors in anchored for a in anchors}
+            # sentences leading up to the one naming their trial ("Kim et al. used ...", "... . The study was registered as NCT...")
+            leads = leading_sentences([self.text[g.start:g.end] for g in sents], [[a[0] for a in anchors] for _, anchors in anchored])
             # a passage: the sentences after one naming a single trial by its id or author, until
             # a sentence names another trial
             current, since = None, 0
@@ -519,6 +522,8 @@ class PaperLinker:
                 scope = ""
                 if len(trial_ids) == 1:
                     targets, conf = trial_ids, None
+                elif not trial_ids and i in leads:
+                    targets, conf, scope = [leads[i]], PASSAGE_CONFIDENCE, "passage"
                 elif not trial_ids and current is not None and i - since <= PASSAGE_SENTENCES and self._sections_of().same(anchored[since][0].start, g.start):
                     targets, conf, scope = [current], PASSAGE_CONFIDENCE, "passage"
                 elif not trial_ids and own and self._only_own_near(anchored, g, para_trials, own) and self._speaks_of_own(g.start):
@@ -544,13 +549,17 @@ class PaperLinker:
                     ms = self._document_values(g, ms)
                 elif scope == "passage":  # a count or a status in a passage: only where the sentence says it of the study
                     ms = [m for m in ms if m.field not in PASSAGE_STATED or self._stated(g, m)]
-                for m in ms:
+                items = bind_items(self.text, g.start, g.end, spots_of(anchors), ms) if len(trial_ids) > 1 else {}
+                for k, m in enumerate(ms):
+                    if k in items:  # one item of a list of trials: "cord cells (NCT...), marrow cells (NCT...)"
+                        self.emit(items[k], m, g.start, g.end)
+                        continue
                     if m.field in ("dose",):
                         continue
                     if targets:
                         for tid in targets:
                             self.emit(tid, m, g.start, g.end, conf, scope)
-                    elif len(trial_ids) > 1 and m.field in LIST_FIELDS_FOR_MANY:
+                    elif len(trial_ids) > 1 and (m.field in LIST_FIELDS_FOR_MANY or (m.field == "status" and said_of_all(self.text, g.start, m))):
                         for tid in trial_ids:
                             self.emit(tid, m, g.start, g.end)
                     elif len(trial_ids) > 1 and m.field == "acronym":
@@ -559,7 +568,7 @@ class PaperLinker:
                             self.emit(min(near, key=lambda a: a[2])[0], m, g.start, g.end)
                     else:
                         self.emit("", m, g.start, g.end)
-                doses = [m for m in ms if m.field == "dose"]
+                doses = [m for k, m in enumerate(ms) if m.field == "dose" and k not in items]
                 if doses:
                     combined = combine_doses(doses, self.text)
                     for tid in targets:

@@ -49,7 +49,11 @@ def test_enrollment(text, n):
     assert [int(m.value) for m in find_enrollment(text)] == [n]
 
 
-@pytest.mark.parametrize("text", ["the remaining 30 patients", "half of the patients", "over 2.3 million people"])
+@pytest.mark.parametrize("text", [
+    "the remaining 30 patients", "half of the patients", "over 2.3 million people",
+    "three groups (six patients each) received", "10 patients per arm were treated", "dose levels of 3 subjects per cohort",
+    "4 participants in each group", "five children apiece",
+])
 def test_not_enrollment(text):
     assert find_enrollment(text) == []
 

@@ -169,6 +169,8 @@ _ENROLL = regex.compile(
 _ENROLL_VERB = regex.compile(r"\b(?:enroll?(?:ed|ing|ment)|recruit(?:ed|ing|ment)?|includ(?:ed|ing)|randomi[sz]ed|treated|participated|will\s+be\s+recruited|were\s+assigned|met\s+the)\b", regex.I)
 _NOT_ENROLL_BEFORE = regex.compile(r"(?:\b(?:half|remaining|first|other|all|most|none|each|both|the|these|those)(?:\s+of(?:\s+the)?)?|(?<!\d\s)\bof|\bof\s+the|\bn\s*=)\s*$", regex.I)
 _OF_IN = regex.compile(r"\b(?:of|in)\b")
+# "three groups (six patients each)", "10 patients per arm": the size of a group, not the sample's
+_GROUP_SIZE_AFTER = regex.compile(r"\s*(?:each|apiece|per\s+(?:group|arm|cohort|dose\s+level|level)|in\s+each(?:\s+(?:group|arm|cohort))?)\b", regex.I)
 _PEOPLE_BUT_MEN = tuple(w for w in _PEOPLE_WORDS if w != "men")
 
 
@@ -206,7 +208,7 @@ def _enrollment(text: str) -> list[Mention]:
         before = text[max(0, m.start() - 12): m.start()]
         if _NOT_ENROLL_BEFORE.search(before):
             continue
-        if _OF_IN.search(m.group("mid") or ""):
+        if _OF_IN.search(m.group("mid") or "") or _GROUP_SIZE_AFTER.match(text, m.end()):
             continue
         if has_verb is None:
             has_verb = bool(_ENROLL_VERB.search(text))

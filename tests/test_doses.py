@@ -59,6 +59,12 @@ def _one(text):
         ("exosome eye drops at 10ug/drop were applied", 10, 10, "ug"),
         ("exosomes were dosed at 10 μg/kg", 10, 10, "ug/kg"),
         ("secretome 5 mg was given", 5, 5, "mg"),
+        # a table flattened to one cell a line: the lost superscript and the unit on lines of their own
+        ("Allo-UC\n40 × 10\n6 cells\nIntravenous", 4e7, 4e7, "cells"),
+        ("Lupus nephritis\n1.5 × 10\n6\nAD-MSCs, twice", 1.5e6, 1.5e6, "cells"),
+        ("Knee OA\n0.3–1.2 × 10\n8\ncells/kg BW", 3e7, 1.2e8, "cells/kg"),
+        ("Stroke\n5 × 10\n5\n/kg\nIntra-arterial", 5e5, 5e5, "cells/kg"),
+        ("Dose\n2 × 10^7\nMSCs", 2e7, 2e7, "cells"),
         ("nebulized EVs (2.5 × 10^8 particles) daily", 2.5e8, 2.5e8, "particles"),
         ("patients received 1-2 × 10^6 cells/kg", 1e6, 2e6, "cells/kg"),
         ("patients received 1 to 2 million cells/kg", 1e6, 2e6, "cells/kg"),
@@ -171,6 +177,8 @@ def test_mg_per_kg_is_not_a_contract_unit(text):
         "MSCs were seeded at a density of 5 × 10^5 cells",
         "5 × 10^5 MSCs were plated in each well",
         "Over 2.3 million people have MS.",
+        "Follow-up\n12 × 10\n6 months",  # a number over a line break, no cell unit under it
+        "Patients aged 10\n6 children",
         "",
         "no numbers at all here",
     ],

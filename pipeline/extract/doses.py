@@ -132,7 +132,7 @@ def _pow_strong(p: str) -> str:
     )
 
 
-_POW_WEAK = r"10(?P<w6>\d{1,2})(?!\d|[.,]\d)|10[ \t]{1,2}(?P<w7>\d{1,2})(?!\d|[.,]\d|\s*[×xX✕✖*⋅∙]|\s*\^)"
+_POW_WEAK = r"10(?P<w6>\d{1,2})(?!\d|[.,]\d)|10(?:[ \t]{1,2}|[ \t]*\n[ \t]*)(?P<w7>\d{1,2})(?!\d|[.,]\d|\s*[×xX✕✖*⋅∙]|\s*\^)"
 
 _QUANT = re.compile(
     rf"{_LB}(?P<m1>{_NUM}){_TIMES}(?:{_pow_strong('a')}|{_POW_WEAK})"
@@ -324,6 +324,7 @@ _RE_MASS = re.compile(r"[ \t]*(?:(?P<ug>[µμu]g|mcg|micrograms?)|(?P<mg>mg|mill
 _RE_ML = re.compile(r"[ \t]*(?:mL|ml|milliliters?|millilitres?)(?![A-Za-z])")
 _RE_EXTRA = re.compile(_EXTRA)
 _RE_ANY_PER = re.compile(r"\s*/\s*\w")
+_RE_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 
 _RE_CELL_ANY = re.compile(r"(?i:\bcells?\b)|(?:MSC|[A-Z]SC|MNC|MPC|EPC)s?(?![A-Za-z])")
 _RE_MONEY_BEFORE = re.compile(r"(?:[$€£¥]|US\$?|USD|EUR|GBP|dollars?)\s*$")
@@ -378,6 +379,9 @@ def _unit_after(text: str, q: _Q):
     if _RE_DENS_DIRECT.match(text, pos):
         return _SKIP
     plain = q.kind == "plain"
+    if not plain:  # a table flattened to one cell a line: the unit on the line under the number ("0.5 × 10" / "6" / "UC-MSCs")
+        nl = _RE_LINE_BREAK.match(text, pos)
+        pos = nl.end() if nl else pos
     m = _RE_PERKG.match(text, pos)
     if m:
         if plain:

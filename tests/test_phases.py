@@ -24,6 +24,12 @@ from pipeline.models import Mention
         ("Phase 4", ["PHASE4"]),
         ("a phase I, open-label trial", ["PHASE1"]),
         ("Phase I or Phase II", ["PHASE1", "PHASE2"]),
+        # a status and a phase joined by a dash (normalized to "-")
+        ("Active, not recruiting-Early Phase 1", ["EARLY_PHASE1"]),
+        ("Not yet recruiting-Phase 2", ["PHASE2"]),
+        ("Completed-PHASE 3", ["PHASE3"]),
+        ("a pre-phase 2 run-in", []),
+        ("multi-phase 1 dosing", []),
     ],
 )
 def test_phase_spellings(text, codes):
@@ -40,6 +46,13 @@ def test_phase_spellings(text, codes):
         ("Early phase 1", ["EARLY_PHASE1"]),
         ("Not applicable", ["NOT_APPLICABLE"]),
         ("N/A", ["NOT_APPLICABLE"]),
+        # a digit that counts something else is no phase; the numeral beside it is
+        ("40 3 months II", ["PHASE2"]),
+        ("Intra arterial (1 time) Intravenous (3 times) II", ["PHASE2"]),
+        ("2 doses, III", ["PHASE3"]),
+        ("6 weeks", []),
+        ("I and II safety study", ["PHASE1", "PHASE2"]),
+        ("2 Recruiting", ["PHASE2"]),
     ],
 )
 def test_bare_phase_cells(text, codes):

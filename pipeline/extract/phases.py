@@ -18,8 +18,10 @@ from pipeline.models import Mention
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "0": 0, "1": 1, "2": 2, "3": 3, "4": 4}
 _NUM = r"(?:IV|I{1,3}|[0-4])(?:[abcABC](?![a-zA-Z]))?"
 _JOIN = r"\s*(?:/|-|–|—|and|or|to|&|,)\s*(?:phase\s*)?"
+# after a hyphen only as the next cell of a dash-joined one ("Recruiting—Phase 2", "Completed—Early
+# Phase 1": the dash became "-"), never as a word's part ("pre-phase", "multi-phase")
 _PHASE_WORD = regex.compile(
-    r"(?<![\w-])(?P<early>early[\s-]+)?phase[\s-]*(?P<nums>" + _NUM + r"(?:" + _JOIN + _NUM + r")*)(?![\w])",
+    r"(?:(?<![\w-])|(?<=\w-)(?=early|(?-i:Phase|PHASE)))(?P<early>early[\s-]+)?phase[\s-]*(?P<nums>" + _NUM + r"(?:" + _JOIN + _NUM + r")*)(?![\w])",
     regex.I,
 )
 # "a phase two pragmatic pilot randomised trial": a phase spelled as a word, only before the trial it is
@@ -34,8 +36,11 @@ _NA = regex.compile(r"(?<![\w/])(?:not\s+applicable|N/A|NA)(?![\w/])", regex.I)
 # each form of _NA starts with one of these, lower-cased ('n', 'a', 'o', 't' and '/' have no other
 # case under `regex`'s IGNORECASE, so `str.lower` suffices)
 _NA_STARTS = ("not", "n/a", "na")
+# a numeral alone (a phase column's cell); a digit followed by a word in lower case counts something
+# else ("3 months", "(1 time)", "2 doses"): a roman numeral may be ("II safety study")
 _BARE = regex.compile(
-    r"(?<![\w.,/-])(?P<early>early[\s-]+phase[\s-]*)?(?P<nums>" + _NUM + r"(?:\s*(?:/|-|–|and|&)\s*" + _NUM + r")*)(?![\w.,/%-])",
+    r"(?<![\w.,/-])(?P<early>early[\s-]+phase[\s-]*)?(?P<nums>" + _NUM + r"(?:\s*(?:/|-|–|and|&)\s*" + _NUM + r")*)(?![\w.,/%-])"
+    r"(?!(?<=\d)\s*(?-i:[a-z]))",
     regex.I,
 )
 _FUTURE = regex.compile(

@@ -39,6 +39,8 @@ def test_split_cells_with_and_without_outer_bars():
 @pytest.mark.parametrize("cell,field,value", [
     ("20(10/10)", "enrollment", "20"), ("60 (placebo: 20)", "enrollment", "60"), ("n = 12", "enrollment", "12"),
     ("12 patients", "enrollment", "12"), ("41; 20 MSC, 21 control", "enrollment", "41"),
+    ("2/10/50×106 AD-MSCs 18", "enrollment", "18"), ("40 × 106 cells 12", "enrollment", "12"),
+    ("Recruiting—Phase 2", "phase", "PHASE2"), ("Active, not recruiting—Early Phase 1", "phase", "EARLY_PHASE1"),
     ("once", "dose_count", "1"), ("Single", "dose_count", "1"), ("twice", "dose_count", "2"),
     ("4 times", "dose_count", "4"), ("Three doses of 1 × 10^6 cells/kg", "dose_count", "3"),
     ("at days 0, 3, 6", "dose_count", "3"), ("Intra arterial (1 time) Intravenous (3 times)", "dose_count", "4"),

@@ -217,7 +217,7 @@ def _enrollment(text: str) -> list[Mention]:
     return out
 
 
-_BARE_INT = regex.compile(r"(?<![\w.,/\[\(-])(\d{1,5})(?![\w.,/%\])-])")
+_BARE_INT = regex.compile(r"(?<![\w.,/\[\(^×*-])(?<!×\s)(\d{1,5})(?![\w.,/%\])^×-])(?!\s*[×x]\s*10)")  # not a dose's digits ("50×106", "40 × 106")
 
 
 def find_bare_counts(text: str) -> list[Mention]:

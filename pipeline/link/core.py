@@ -317,13 +317,16 @@ class PaperLinker:
         text, cols = self.text, g.table.columns
         ms: list[Mention] = []
         a_end = max(a.end for a in anchors)
+        while a_end < len(text) and "0" <= text[a_end] <= "9":
+            a_end += 1  # digits glued after the id (a reference number, or cells run into it) are not read
         seen_phase, have_title, have_count = False, "title" not in cols, "enrollment" not in cols
         # the enrollment is the first bare count after the phase when the phase is printed first
         phase_first = "phase" in cols and "enrollment" in cols and cols.index("phase") < cols.index("enrollment")
         for c in g.cells:
-            if c.end <= a_end and c.start < a_end:
-                continue  # the id's piece (with a row number glued before it)
-            chunk = text[c.start:c.end]
+            start = max(c.start, a_end)
+            if c.end <= start:
+                continue  # the id's piece (with a row number glued before it), or a piece before it
+            chunk = text[start:c.end]
             found = _find_vocab(chunk, self.extra)
             # a bare numeral is a phase only as a piece of its own ("I/II"), not in "1 × 10^6"
             phases = find_phases(chunk, bare=True) or (find_bare_phases(chunk) if len(chunk) <= BARE_PHASE_PIECE else [])
@@ -338,7 +341,7 @@ class PaperLinker:
                     have_count = True
             seen_phase = seen_phase or bool(phases)
             found += phases + status + _one_dose(find_doses(chunk), chunk) + read_cell("dose_count", chunk)
-            ms += [m.shifted(c.start) for m in found]
+            ms += [m.shifted(start) for m in found]
         return ms
 
     def row_mentions(self, g: Segment, anchors) -> list[Mention]:

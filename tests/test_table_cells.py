@@ -291,6 +291,7 @@ def test_run_together_rows_with_row_numbers_and_references_glued_to_the_ids():
             "2NCT0765432113Marrow cells in fibrotic lung diseaseCompletedII60\n")
     ev = extract_text(text)
     assert sorted({e.trial_id for e in ev if e.field == "trial_id"}) == ["NCT01234567", "NCT07654321"]
+    assert {e.confidence for e in ev if e.field == "trial_id"} == {0.8}  # read with digits glued after it
     assert tied(ev, "NCT01234567", "title") == ["Cord cells for idiopathic pulmonary fibrosis"]
     assert tied(ev, "NCT01234567", "phase") == ["PHASE1", "PHASE2"]  # the next row's number "2" is not a phase
     assert tied(ev, "NCT01234567", "enrollment") == ["24"]

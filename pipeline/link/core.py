@@ -185,14 +185,15 @@ class PaperLinker:
             snippet = self._snippets[key] = _snippet(self.text, seg_start, seg_end, m.start, m.end)
         return snippet
 
-    def emit_anchor(self, trial_id: str, registry: str, start: int, end: int, seg_start: int, seg_end: int, extractor: str):
+    def emit_anchor(self, trial_id: str, registry: str, start: int, end: int, seg_start: int, seg_end: int, extractor: str,
+                    confidence: float = 1.0):
         raw = self.text[start:end]
         primary = self.own.aliases.get(trial_id)
         if primary is not None:  # a further registration of a trial: its other id
-            self.emit(primary, Mention("other_ids", trial_id, start, end, raw, extractor), seg_start, seg_end)
+            self.emit(primary, Mention("other_ids", trial_id, start, end, raw, extractor, confidence), seg_start, seg_end)
             return
-        self.emit(trial_id, Mention("trial_id", trial_id, start, end, raw, extractor), seg_start, seg_end)
-        self.emit(trial_id, Mention("registry", registry, start, end, raw, extractor), seg_start, seg_end)
+        self.emit(trial_id, Mention("trial_id", trial_id, start, end, raw, extractor, confidence), seg_start, seg_end)
+        self.emit(trial_id, Mention("registry", registry, start, end, raw, extractor, confidence), seg_start, seg_end)
 
     # -------------------------------------------------------------- extraction over one span
     def mentions(self, start: int, end: int, kind: str) -> list[Mention]:
@@ -243,7 +244,7 @@ class PaperLinker:
             if not trials:
                 continue
             for tid, a in others:  # one trial's ids in several registries
-                self.emit(tid, Mention("other_ids", a.key, a.start, a.end, a.raw, "table_row"), g.start, g.end)
+                self.emit(tid, Mention("other_ids", a.key, a.start, a.end, a.raw, "table_row", a.confidence), g.start, g.end)
             if _reads_cells(g):
                 ms = self.cell_mentions(g, anchors)
             elif g.cells:
@@ -255,7 +256,7 @@ class PaperLinker:
             stated = {m.field for m in ms}
             ms += [m for m in defaults if m.field != "product" and m.field not in stated]
             for tid, registry, a in trials:
-                self.emit_anchor(tid, registry, a.start, a.end, g.start, g.end, "table_row")
+                self.emit_anchor(tid, registry, a.start, a.end, g.start, g.end, "table_row", a.confidence)
                 for m in ms:
                     self.emit(tid, m, g.start, g.end)
 

@@ -36,6 +36,7 @@ class Anchor:
     end: int
     raw: str
     registry: str = ""
+    confidence: float = 1.0  # the reader's (lower for an id read with digits glued after it)
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Segmentation:
 def registry_anchors(text: str, start: int = 0, end: int | None = None) -> list[Anchor]:
     end = len(text) if end is None else end
     return [
-        Anchor("registry", m.value, m.start + start, m.end + start, m.raw, m.get("registry", ""))
+        Anchor("registry", m.value, m.start + start, m.end + start, m.raw, m.get("registry", ""), m.confidence)
         for m in find_registry_ids(text[start:end])
     ]
 

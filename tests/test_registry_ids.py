@@ -74,6 +74,9 @@ VARIANTS = [
     ("number NCT 042 881 02 reported", "NCT 042 881 02", "NCT04288102", "ctgov"),
     ("the NCT\u201304288102 study", "NCT\u201304288102", "NCT04288102", "ctgov"),
     ("ClinicalTrials.gov NCT\n04288102", "NCT\n04288102", "NCT04288102", "ctgov"),
+    ("12 wkNCT04288102Completed", "NCT04288102", "NCT04288102", "ctgov"),  # cells run together
+    ("see NCT04288102[7] and", "NCT04288102", "NCT04288102", "ctgov"),  # a bracketed reference
+    ("see NCT04288102^7 and", "NCT04288102", "NCT04288102", "ctgov"),  # a superscript, as the PDF reader writes it
     # EU Clinical Trials Register (EudraCT)
     ("A trial 2012-003741-15 of cells", "2012-003741-15", "2012-003741-15", "euctr"),
     ("EudraCT number 2012-003741-15.", "2012-003741-15", "2012-003741-15", "euctr"),
@@ -94,6 +97,7 @@ VARIANTS = [
     ("ChiCTR2000029990", "ChiCTR2000029990", "ChiCTR2000029990", "chictr"),
     ("(ChiCTR-2000029990)", "ChiCTR-2000029990", "ChiCTR2000029990", "chictr"),
     ("ChiCTR-TRC-12001234", "ChiCTR-TRC-12001234", "ChiCTR-TRC-12001234", "chictr"),
+    ("6 moChiCTR2000029990", "ChiCTR2000029990", "ChiCTR2000029990", "chictr"),
     ("no. ChiCTR-ior-15005943,", "ChiCTR-ior-15005943", "ChiCTR-IOR-15005943", "chictr"),
     # ANZCTR
     ("ACTRN12607000161426", "ACTRN12607000161426", "ACTRN12607000161426", "anzctr"),
@@ -183,7 +187,7 @@ def test_canonical_ids_are_fixed_points(value, registry):
 # --------------------------------------------------------------------------------------------------
 NEGATIVES = [
     "NCT123",
-    "NCT012345678",  # 9 digits
+    "registered as NCT012345678 in 2015",  # 9 digits in running text (see GLUED_NEGATIVES)
     "NCT 0428810 (7 digits)",
     "NCT number Title Phase Sponsor/Collaborators",
     "doi: 10.1186/1745-6215-15-511",
@@ -216,7 +220,9 @@ def test_no_false_positive(text):
     assert find_registry_ids(text) == []
 
 
-@pytest.mark.parametrize("text", ["", "NCT", "NCT number", "12345678", "not an id", "NCT04288102 and more"])
+@pytest.mark.parametrize(
+    "text", ["", "NCT", "NCT number", "12345678", "not an id", "NCT04288102 and more", "NCT0123456712"]
+)
 def test_canonical_id_rejects_non_ids(text):
     assert canonical_id(text) is None
 
@@ -224,6 +230,77 @@ def test_canonical_id_rejects_non_ids(text):
 @pytest.mark.parametrize("text", ["", "NCT0428810", "nct04288102", "2012-003741", "hello", None, 42])
 def test_registry_of_rejects_non_canonical(text):
     assert registry_of(text) is None
+
+
+# --------------------------------------------------------------------------------------------------
+# 2b. Digits glued after an id's fixed-length number: a reference number (a superscript lost in
+#     extraction) or the next cell. Read as the id's own digits where the text is a table's: the id is
+#     glued to the cell before it, two letters follow the digits, or the id fills its cell.
+#     (text, the id as printed, canonical value, registry)
+# --------------------------------------------------------------------------------------------------
+GLUED = [
+    # ClinicalTrials.gov
+    ("| 3 | NCT0123456712 | Phase I |", "NCT01234567", "NCT01234567", "ctgov"),  # reference 12 in a cell
+    ("| 3 | NCT01234567123 | Phase I |", "NCT01234567", "NCT01234567", "ctgov"),  # reference 123
+    ("| NCT0123456712   |", "NCT01234567", "NCT01234567", "ctgov"),  # spaces before the bar
+    ("| NCT: 0123456712 |", "NCT: 01234567", "NCT01234567", "ctgov"),  # a separator after the prefix
+    ("Phase I\tNCT0123456712\tRecruiting", "NCT01234567", "NCT01234567", "ctgov"),  # tab-separated cells
+    ("Trial ID\nNCT012345672\nPhase II", "NCT01234567", "NCT01234567", "ctgov"),  # "NCT01234567²", one cell a line
+    # A text holding only the id is a cell too (tables are read line by line, so a line's edges count
+    # as a cell's): an NCT id never has 9 digits, and with no prose around it the ninth is a reference.
+    ("NCT012345678", "NCT01234567", "NCT01234567", "ctgov"),
+    ("NCT0123456712Improved walking", "NCT01234567", "NCT01234567", "ctgov"),  # the next cell glued on
+    ("3NCT031234561Dose B: 2.0 × 107", "NCT03123456", "NCT03123456", "ctgov"),  # row number, frequency, dose
+    ("4NCT0345678921 × 107 cells", "NCT03456789", "NCT03456789", "ctgov"),  # row number before the id
+    ("12 wkNCT0123456712Improved", "NCT01234567", "NCT01234567", "ctgov"),  # glued on both sides
+    # the other registries whose ids end in a fixed count of digits
+    ("| ISRCTN1383794412 |", "ISRCTN13837944", "ISRCTN13837944", "isrctn"),
+    ("| ChiCTR200002999014 |", "ChiCTR2000029990", "ChiCTR2000029990", "chictr"),
+    ("ChiCTR-TRC-120012347\nPhase I", "ChiCTR-TRC-12001234", "ChiCTR-TRC-12001234", "chictr"),
+    ("ACTRN126070001614263Completed", "ACTRN12607000161426", "ACTRN12607000161426", "anzctr"),
+    ("| ANZCTR 1260700016142631 |", "ANZCTR 12607000161426", "ACTRN12607000161426", "anzctr"),
+    ("| CTRI/2017/05/00855319 |", "CTRI/2017/05/008553", "CTRI/2017/05/008553", "ctri"),
+    ("DRKS0000511522\nRecruiting", "DRKS00005115", "DRKS00005115", "drks"),
+    ("| jRCTs03118016421 |", "jRCTs031180164", "jRCTs031180164", "jrct"),
+    ("| UMIN00001234516 |", "UMIN000012345", "UMIN000012345", "umin"),
+    ("| KCT00012347 |", "KCT0001234", "KCT0001234", "kct"),
+    ("| SLCTR/2010/00511 |", "SLCTR/2010/005", "SLCTR/2010/005", "slctr"),
+    ("| TCTR2017031300125 |", "TCTR20170313001", "TCTR20170313001", "tctr"),
+    ("2RPCEC0000012318Phase II", "RPCEC00000123", "RPCEC00000123", "rpcec"),
+]
+
+
+@pytest.mark.parametrize("text,printed,value,registry", GLUED, ids=[v[0] for v in GLUED])
+def test_glued_digits_after_an_id(text, printed, value, registry):
+    mentions = find_registry_ids(text)
+    _check_invariants(text, mentions)
+    assert [(m.value, _registry(m), m.raw) for m in mentions] == [(value, registry, printed)]
+    assert mentions[0].confidence == _rid.GLUED_CONFIDENCE < 1.0
+    assert canonical_id(printed) == value
+    assert canonical_id(text.strip("| ")) is None  # the id with its digits is not one id
+
+
+GLUED_NEGATIVES = [
+    "registered as NCT012345672 in 2015",  # running text: a typo as likely as a reference
+    "Registered: NCT012345672.",
+    "(NCT012345678)",
+    "trials NCT0123456712, NCT0234567813 and others",
+    "| NCT0123456789012 |",  # 4 more digits: no reference number
+    "NCT01234567890123Improved",
+    "| NCT 0123 456712 |",  # an id with breaks inside it
+    "| NCT0123-456712 |",
+    "wknct0123456712",  # a lower-case prefix after a word
+    "ANCT0123456712Improved",  # a capital before the prefix
+    "| PACTR20150900119310612 |",  # PACTR ids have no fixed length
+    "| LBCTR201902019012345 |",
+    "| EudraCT 2012-003741-1512 |",  # no prefix of its own: the digits may be a longer number
+    "| 2012-003741-1512 |",
+]
+
+
+@pytest.mark.parametrize("text", GLUED_NEGATIVES)
+def test_glued_digits_in_running_text_are_no_id(text):
+    assert find_registry_ids(text) == []
 
 
 # --------------------------------------------------------------------------------------------------
@@ -295,7 +372,7 @@ _FRAGMENTS = [
     "N1", "jRCTs", "UMIN", "KCT", "NTR", "NL", "NL-OMON", "PACTR", "SLCTR/", "TCTR", "RBR-", "RPCEC",
     "PER-", "LBCTR", "ITMCTR", "2012", "003741", "003,741", "15", "0428", "8102", "04288102",
     "12607000161426", "000012345", "/", "-", "\u2013", ",", " ", "\n", ":", "#", "(", ")", "0", "9",
-    "registered", "trial",
+    "registered", "trial", "12", "|", "\t", "wk", "Improved",
 ]
 
 
@@ -429,7 +506,7 @@ def test_prechecks(text, found):
     assert bool(_plain_scan(text)) == found
 
 
-@pytest.mark.parametrize("text", [v[0] for v in VARIANTS] + NEGATIVES)
+@pytest.mark.parametrize("text", [v[0] for v in VARIANTS + GLUED] + NEGATIVES + GLUED_NEGATIVES)
 def test_prechecks_on_the_examples(text):
     assert _rid._scan(text) == _plain_scan(text)
 

@@ -283,3 +283,72 @@ def test_a_registration_line_after_a_table_of_no_trial_stays_running_text(line):
     text = f"Table 2 Baseline characteristics\nAge, mean (SD) | 64 (7)\nWomen, n (%) | 12 (40)\n\n{line}\n"
     ids = [e.value for e in extract_text(text) if e.field == "trial_id"]
     assert len(ids) == 1
+
+
+# Reference numbers (superscripts lost in extraction) and neighbouring cells glued to a table's ids.
+def test_run_together_rows_with_row_numbers_and_references_glued_to_the_ids():
+    text = ("Table 2 Trials of cord MSCs in lung fibrosis\n\n"
+            "NoTrial IDTitleStatusPhaseNo of patients\n"
+            "1NCT0123456712Cord cells for idiopathic pulmonary fibrosisRecruitingI/II24\n"
+            "2NCT0765432113Marrow cells in fibrotic lung diseaseCompletedII60\n")
+    ev = extract_text(text)
+    assert sorted({e.trial_id for e in ev if e.field == "trial_id"}) == ["NCT01234567", "NCT07654321"]
+    assert {e.confidence for e in ev if e.field == "trial_id"} == {0.8}  # read with digits glued after it
+    assert tied(ev, "NCT01234567", "title") == ["Cord cells for idiopathic pulmonary fibrosis"]
+    assert tied(ev, "NCT01234567", "phase") == ["PHASE1", "PHASE2"]  # the next row's number "2" is not a phase
+    assert tied(ev, "NCT01234567", "enrollment") == ["24"]
+    assert tied(ev, "NCT07654321", "status") == ["COMPLETED"]
+    assert tied(ev, "NCT07654321", "enrollment") == ["60"]
+
+
+def test_run_together_rows_with_references_glued_to_the_ids():
+    text = ("Table 4 Trials in lung fibrosis\n\n"
+            "NCT numberTitleStatusPhaseNo of patientsDose\n"
+            "NCT0123456712Cord cells for idiopathic pulmonary fibrosisRecruitingI/II24Allogeneic-MSCs1 × 106 cells/kg\n"
+            "NCT0765432113Marrow cells in fibrotic lung diseaseCompletedII60Autologous-MSCs2 × 106 cells/kg\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT01234567", "title") == ["Cord cells for idiopathic pulmonary fibrosis"]  # not "12Cord ..."
+    assert tied(ev, "NCT01234567", "enrollment") == ["24"]
+    assert tied(ev, "NCT07654321", "donor") == ["autologous"]
+    assert tied(ev, "NCT07654321", "dose") == ["2e+06..2e+06 cells/kg"]
+
+
+def test_digits_run_into_a_glued_id_are_read_as_no_value():
+    # "2NCT0345678911 × 107/kg": the row number 2, the id, then a frequency 1 and a dose 1 × 10^7/kg
+    # run together: where the id's digits end and the next cell's begin is not printed, so neither is read
+    text = ("Table 1 Trials\n\nNoTrial IDFrequencyDose (cells)StatusPatients\n"
+            "1NCT031234561Two dosesRecruiting30\n"
+            "2NCT0345678911 × 107/kgCompleted12\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT03456789", "status") == ["COMPLETED"]
+    assert tied(ev, "NCT03456789", "enrollment") == ["12"]
+    assert tied(ev, "NCT03456789", "dose") == [] and tied(ev, "NCT03456789", "dose_count") == []
+    assert tied(ev, "NCT03123456", "enrollment") == ["30"]
+
+
+def test_pipe_table_with_references_glued_to_the_ids():
+    text = """Table 3. Trials of MSCs in kidney disease
+| Registration No. | Stage | Origin | No. enrolled |
+|---|---|---|---|
+| NCT0123456712 | Phase 1/2 | UC-MSC | 24 |
+| ISRCTN1383794413 | Phase2b | BM-MSC | 40 |
+"""
+    ev = extract_text(text)
+    assert tied(ev, "NCT01234567", "phase") == ["PHASE1", "PHASE2"]
+    assert tied(ev, "NCT01234567", "enrollment") == ["24"]
+    assert tied(ev, "ISRCTN13837944", "cell_source") == ["bone_marrow"]
+    assert tied(ev, "ISRCTN13837944", "enrollment") == ["40"]
+
+
+def test_one_cell_a_line_with_references_glued_to_the_ids():
+    text = ONE_CELL_A_LINE.replace("NCT01234567\n", "NCT0123456712\n").replace("NCT07654321\n", "NCT076543214\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT01234567", "cell_source") == ["adipose_tissue"]
+    assert tied(ev, "NCT01234567", "dose") == ["2e+06..2e+06 cells/kg"]
+    assert tied(ev, "NCT07654321", "cell_source") == ["bone_marrow"]
+    assert tied(ev, "NCT07654321", "dose") == ["5e+07..5e+07 cells"]
+
+
+def test_an_id_with_more_digits_in_a_sentence_names_no_trial():
+    ev = extract_text("The trial was registered as NCT012345678 in 2015 and enrolled 30 patients.")
+    assert not [e for e in ev if e.field == "trial_id"]

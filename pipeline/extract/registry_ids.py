@@ -20,6 +20,21 @@ Forms that are easily confused with other numbers (a bare EudraCT number with od
 Netherlands "NL 1234") are only accepted when printed in their strict shape or when a registry word is
 near them (`strict` / `context` in the record).
 
+Digits glued after an id. Tables printed by publishers run a reference number (a superscript lost in
+extraction: "NCT01234567²" -> "NCT012345672") or the next cell's digits into the id. Where a registry's
+ids end in a fixed count of digits (NCT 8, ISRCTN 8, DRKS 8, RPCEC 8, KCT 7, UMIN 9, jRCT 9, ChiCTR 10,
+or 8 in the old form, TCTR 11, ACTRN 14, and the last group of CTRI and SLCTR ids), that number printed
+unbroken and followed by 1 to MAX_TAIL more digits is read as its first digits (`_or_glued`, `glued` in
+the record), with confidence GLUED_CONFIDENCE, only where the text says it is a table's (`_glued_at`):
+the id is glued to a letter or digit before it (a run-together row: "4NCT0345678921 × 107"), or two
+letters follow the digits (the next cell: "NCT0123456712Improved"), or the id and its digits fill a
+cell (nothing else between a line end, a "|" or a tab on each side). In running prose
+("registered as NCT012345678 in 2015") more digits than an id holds may be a typo just as well, and
+are refused; so are 4 digits or more (no reference number), an id printed with breaks inside it, and
+the registries whose ids have no fixed length (PACTR, LBCTR, ITMCTR, IRCT's sequence number, NTR/NL)
+or no prefix (EudraCT, CTIS). A capital prefix glued to a lower-case word before it ("12 wkNCT...")
+is read too (`_lead_cased`): the case change is where two cells meet.
+
 Speed: every pattern starts with a literal (or a digit) and puts its left-boundary look-behind *after*
 it, so `re` can jump between candidate positions with its fast prefix scan instead of trying the
 look-behind at every character; case-insensitive patterns only run when their registry prefix occurs in
@@ -49,6 +64,10 @@ REGISTRY_CODES = (
 
 # How far (characters, each side) to look for a registry word next to an id that needs one.
 CONTEXT_CHARS = 60
+# At most this many digits glued after an id's fixed-length number are read as a reference number or
+# the next cell (see the module docstring); the confidence of an id read that way.
+MAX_TAIL = 3
+GLUED_CONFIDENCE = 0.8
 
 # --------------------------------------------------------------------------------------------------
 # Building blocks of the printed-id patterns. All patterns are compiled with re.ASCII, so \d is 0-9,
@@ -91,6 +110,18 @@ def _fixed(n: int) -> str:
     return f"\\d(?:{_GAP}\\d){{{n - 1}}}(?!\\d)"
 
 
+def _unbroken(n: int) -> str:
+    """Exactly `n` digits, unbroken (the last group of a CTRI or SLCTR id)."""
+    return f"\\d{{{n}}}(?!\\d)"
+
+
+def _or_glued(digits: str, n: int) -> str:
+    """`digits` (the pattern of an `n`-digit number, ending in `(?!\\d)`), or else `n` unbroken digits
+    followed by 1..MAX_TAIL more, which the match leaves out: "01234567" of "0123456712". A match
+    followed by a digit took the second way (see `_glued_at`)."""
+    return f"(?:{digits}|\\d{{{n}}}(?=\\d{{1,{MAX_TAIL}}}(?!\\d)))"
+
+
 # Any number of digits, possibly broken once by a line end; the length is checked by the canonical regex.
 _VAR = f"\\d+(?:{_LINE_GAP}\\d+)?(?!\\d)"
 
@@ -102,6 +133,15 @@ def _lead(literal: str, before: str = _LETTER) -> str:
     starts with the literal and `re` can use its fast prefix scan.
     """
     return f"{literal}(?<!{before}{literal})"
+
+
+def _lead_cased(literal: str) -> str:
+    """`literal` (in a case-insensitive pattern) not preceded by a letter, except when it is printed
+    as `literal` is spelled and starts with a capital glued to a lower-case letter: "wkNCT04288102",
+    where the cells of a run-together row meet, but not "wknct04288102" nor "ANCT04288102"."""
+    if not literal[:1].isupper():
+        return _lead(literal)
+    return f"{literal}(?:(?<!{_LETTER}{literal})|(?<=(?-i:[a-z]{literal})))"
 
 
 # Registry words that make an odd-looking EudraCT/CTIS number (commas, en dashes, line breaks) credible.
@@ -132,6 +172,8 @@ class IdFormat:
     does not fullmatch it is only accepted with a `context` match within CONTEXT_CHARS; a strict one
     without context gets `bare_confidence`. `triggers` (lower-case) gate case-insensitive patterns:
     the pattern only runs if one of them occurs in the lower-cased text; empty means always run.
+    `glued`: the pattern ends in an `_or_glued` number; a match followed by a digit is kept only where
+    `_glued_at` holds, with GLUED_CONFIDENCE.
     """
 
     code: str
@@ -142,11 +184,13 @@ class IdFormat:
     strict: Optional[re.Pattern] = None
     context: Optional[re.Pattern] = None
     bare_confidence: float = 1.0
+    glued: bool = False
 
 
 def _fmt(code: str, pattern: str, template: str, canonical: str, *, ci: bool = True,
          triggers: tuple[str, ...] = (), strict: Optional[str] = None,
-         context: Optional[re.Pattern] = None, bare_confidence: float = 1.0) -> IdFormat:
+         context: Optional[re.Pattern] = None, bare_confidence: float = 1.0,
+         glued: bool = False) -> IdFormat:
     """An `IdFormat` from pattern sources; `ci` makes the printed pattern case-insensitive."""
     flags = re.ASCII | (re.IGNORECASE if ci else 0)
     return IdFormat(
@@ -158,6 +202,7 @@ def _fmt(code: str, pattern: str, template: str, canonical: str, *, ci: bool = T
         strict=re.compile(strict, re.ASCII) if strict else None,
         context=context,
         bare_confidence=bare_confidence,
+        glued=glued,
     )
 
 
@@ -173,12 +218,22 @@ def _prefixed(code: str, prefix: str, digits: str, canonical_prefix: str,
     )
 
 
+def _prefixed_fixed(code: str, prefix: str, n: int) -> IdFormat:
+    """A registry prefix (as the canonical id spells it), a separator, then `n` digits (`_or_glued`)."""
+    return _fmt(
+        code,
+        f"{_lead_cased(prefix)}{_PREFIX_GAP}(?P<num>{_or_glued(_fixed(n), n)})",
+        prefix + "{num}",
+        re.escape(prefix) + f"\\d{{{n}}}",
+        triggers=(prefix.lower(),),
+        glued=True,
+    )
+
+
 FORMATS: tuple[IdFormat, ...] = (
-    # ClinicalTrials.gov: NCT + 8 digits ("NCT 0428 8102", "nct04288102", "NCT#00379470").
-    _prefixed("ctgov", "NCT", _fixed(8), "NCT", r"\d{8}"),
-    # ... and in a table row run together, the next cell glued on: "1NCT054685021Dose A" is
-    # NCT05468502, then the cell "1", then "Dose A" (an NCT id alone with 9 digits is no id)
-    _prefixed("ctgov", "NCT", r"\d{8}(?=\d{1,2}[^\W\d_]{2})", "NCT", r"\d{8}"),
+    # ClinicalTrials.gov: NCT + 8 digits ("NCT 0428 8102", "nct04288102", "NCT#00379470"); glued:
+    # "3NCT031234561Dose B" is NCT03123456, then the cell "1", then "Dose B".
+    _prefixed_fixed("ctgov", "NCT", 8),
     # CTIS (EU CT number): YYYY-5NNNNN-NN-NN. Listed before EudraCT; the longer form wins overlaps.
     _fmt(
         "ctis",
@@ -202,38 +257,41 @@ FORMATS: tuple[IdFormat, ...] = (
         bare_confidence=0.9,
     ),
     # ISRCTN + 8 digits ("ISRCTN 13837944", "ISRCTN identifier: 13837944").
-    _prefixed("isrctn", "ISRCTN", _fixed(8), "ISRCTN", r"\d{8}"),
+    _prefixed_fixed("isrctn", "ISRCTN", 8),
     # ChiCTR, current form: ChiCTR + 10 digits (ChiCTR2000029990).
-    _prefixed("chictr", "ChiCTR", _fixed(10), "ChiCTR", r"\d{10}"),
+    _prefixed_fixed("chictr", "ChiCTR", 10),
     # ChiCTR, old form: ChiCTR-<study type>-8 digits (ChiCTR-TRC-12001234, ChiCTR-IOR-15005943).
     _fmt(
         "chictr",
-        f"{_lead('ChiCTR')}{_HS}*{_D}{_HS}*(?P<kind_uc>[a-z]{{2,5}}){_HS}*{_D}?{_HS}*"
-        f"(?P<num>{_fixed(8)})",
+        f"{_lead_cased('ChiCTR')}{_HS}*{_D}{_HS}*(?P<kind_uc>[a-z]{{2,5}}){_HS}*{_D}?{_HS}*"
+        f"(?P<num>{_or_glued(_fixed(8), 8)})",
         "ChiCTR-{kind_uc}-{num}",
         r"ChiCTR-[A-Z]{2,5}-\d{8}",
         triggers=("chictr",),
+        glued=True,
     ),
     # ANZCTR: ACTRN + 14 digits; also the number after the registry name ("ANZCTR 12607000161426").
-    _prefixed("anzctr", "ACTRN", _fixed(14), "ACTRN", r"\d{14}"),
+    _prefixed_fixed("anzctr", "ACTRN", 14),
     _fmt(
         "anzctr",
-        f"{_lead('ANZCTR')}{_PREFIX_GAP}(?P<num>{_fixed(14)})",
+        f"{_lead_cased('ANZCTR')}{_PREFIX_GAP}(?P<num>{_or_glued(_fixed(14), 14)})",
         "ACTRN{num}",
         r"ACTRN\d{14}",
         triggers=("anzctr",),
+        glued=True,
     ),
     # CTRI/YYYY/MM/NNNNNN (old form CTRI/YYYY/NNN/NNNNNN).
     _fmt(
         "ctri",
-        f"{_lead('CTRI')}{_HS}*(?:(?:/|:|{_D}){_HS}*)?(?P<year>\\d{{4}}){_SLASH}(?P<month>\\d{{2,3}})"
-        f"{_SLASH}(?P<serial>\\d{{6}})(?!\\d)",
+        f"{_lead_cased('CTRI')}{_HS}*(?:(?:/|:|{_D}){_HS}*)?(?P<year>\\d{{4}}){_SLASH}"
+        f"(?P<month>\\d{{2,3}}){_SLASH}(?P<serial>{_or_glued(_unbroken(6), 6)})",
         "CTRI/{year}/{month}/{serial}",
         r"CTRI/20\d\d/\d{2,3}/\d{6}",
         triggers=("ctri",),
+        glued=True,
     ),
     # DRKS + 8 digits.
-    _prefixed("drks", "DRKS", _fixed(8), "DRKS", r"\d{8}"),
+    _prefixed_fixed("drks", "DRKS", 8),
     # IRCT + date and serial digits + N + a sequence number (IRCT201101185620N1, IRCT20181201041815N1;
     # early ids use Iranian-calendar years, IRCT1387...). "IRCT...N" without the number is not an id.
     _fmt(
@@ -246,21 +304,23 @@ FORMATS: tuple[IdFormat, ...] = (
     # jRCT + one letter (or 1/2) + 9 digits (jRCTs031180164, jRCT2031210083).
     _fmt(
         "jrct",
-        f"{_lead('jRCT')}(?P<kind_lc>[a-z12])(?P<num>{_fixed(9)})",
+        f"{_lead('jRCT')}(?P<kind_lc>[a-z12])(?P<num>{_or_glued(_fixed(9), 9)})",
         "jRCT{kind_lc}{num}",
         r"jRCT[a-z12]\d{9}",
         triggers=("jrct",),
+        glued=True,
     ),
     # UMIN-CTR: UMIN + 9 digits ("UMIN000012345", "UMIN:000000562", "UMIN-CTR 000012345").
     _fmt(
         "umin",
-        f"{_lead('UMIN')}(?:{_D}?CTR)?{_PREFIX_GAP}(?P<num>{_fixed(9)})",
+        f"{_lead_cased('UMIN')}(?:{_D}?CTR)?{_PREFIX_GAP}(?P<num>{_or_glued(_fixed(9), 9)})",
         "UMIN{num}",
         r"UMIN\d{9}",
         triggers=("umin",),
+        glued=True,
     ),
     # CRiS (Korea): KCT + 7 digits.
-    _prefixed("kct", "KCT", _fixed(7), "KCT", r"\d{7}"),
+    _prefixed_fixed("kct", "KCT", 7),
     # Netherlands Trial Register, old ids: NTR + digits (upper case only; NTR1 is a receptor, p75NTR
     # a gene, so at least 3 digits and no letter or digit before).
     _fmt(
@@ -296,13 +356,15 @@ FORMATS: tuple[IdFormat, ...] = (
     # SLCTR/YYYY/NNN.
     _fmt(
         "slctr",
-        f"{_lead('SLCTR')}{_HS}*(?:(?:/|:|{_D}){_HS}*)?(?P<year>\\d{{4}}){_SLASH}(?P<num>\\d{{3}})(?!\\d)",
+        f"{_lead_cased('SLCTR')}{_HS}*(?:(?:/|:|{_D}){_HS}*)?(?P<year>\\d{{4}}){_SLASH}"
+        f"(?P<num>{_or_glued(_unbroken(3), 3)})",
         "SLCTR/{year}/{num}",
         r"SLCTR/(?:19|20)\d\d/\d{3}",
         triggers=("slctr",),
+        glued=True,
     ),
     # Thai Clinical Trials Registry: TCTR + 11 digits (TCTR20170313001).
-    _prefixed("tctr", "TCTR", _fixed(11), "TCTR", r"\d{11}"),
+    _prefixed_fixed("tctr", "TCTR", 11),
     # ReBEC (Brazil): RBR- + a digit and 5-7 letters/digits (RBR-6s9t4q). Prefix upper case only.
     _fmt(
         "rebec",
@@ -312,7 +374,7 @@ FORMATS: tuple[IdFormat, ...] = (
         ci=False,
     ),
     # RPCEC (Cuba): RPCEC + 8 digits (RPCEC00000123).
-    _prefixed("rpcec", "RPCEC", _fixed(8), "RPCEC", r"\d{8}"),
+    _prefixed_fixed("rpcec", "RPCEC", 8),
     # REPEC (Peru): PER-NNN-YY, upper case with dashes only ("per 100 000" is a rate).
     _fmt(
         "repec",
@@ -394,6 +456,36 @@ def _build(fmt: IdFormat, m: re.Match) -> Optional[str]:
     return value if fmt.canonical.fullmatch(value) else None
 
 
+_TAIL = re.compile(f"\\d{{1,{MAX_TAIL}}}", re.ASCII)
+_ALNUM = re.compile("[0-9A-Za-z]", re.ASCII)
+_TWO_LETTERS = re.compile(f"{_LETTER}{{2}}", re.ASCII)
+_CELL_SPACE = " \u00a0\u2002\u2009\u202f"  # `_HS` less the tab, which separates cells
+_CELL_EDGE = "|\t\r\n"
+
+
+def _glued_at(text: str, start: int, end: int) -> bool:
+    """Does the text say that the digits glued after the match `text[start:end]` of an `_or_glued`
+    number are a table's reference number or next cell?
+
+    Yes when the id is glued to a letter or digit before it (a run-together row; the lead allows only
+    a digit, or a lower-case letter before a capital prefix), when two letters follow the digits (the
+    next cell glued on), or when the id and its digits fill a cell: only spaces between them and a line
+    end, "|" or tab (or the text's start or end) on each side.
+    """
+    if start and _ALNUM.match(text, start - 1):
+        return True  # "4NCT0345678921 × 107", "wkNCT0123456712"
+    tail_end = _TAIL.match(text, end).end()
+    if _TWO_LETTERS.match(text, tail_end):
+        return True  # "NCT0123456712Improved", "3NCT031234561Dose B"
+    i = start
+    while i and text[i - 1] in _CELL_SPACE:
+        i -= 1
+    j = tail_end
+    while j < len(text) and text[j] in _CELL_SPACE:
+        j += 1
+    return (i == 0 or text[i - 1] in _CELL_EDGE) and (j == len(text) or text[j] in _CELL_EDGE)
+
+
 def _may_hold_id(text: str, lower: str) -> bool:
     """False when no format can match `text` (`lower` is `text.lower()`): see the prechecks above."""
     return has_any(text, _DIGITS) and (
@@ -438,6 +530,10 @@ def _apply_formats(text: str, lower: str, use_context: bool, run: tuple[bool, ..
                 continue
             start, end = m.span()
             confidence = 1.0
+            if fmt.glued and _TAIL.match(text, end):
+                if not _glued_at(text, start, end):
+                    continue  # more digits than the id holds, in running text
+                confidence = GLUED_CONFIDENCE
             if fmt.strict is not None and use_context:
                 near = fmt.context.search(
                     text, max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)

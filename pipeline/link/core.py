@@ -185,14 +185,15 @@ class PaperLinker:
             snippet = self._snippets[key] = _snippet(self.text, seg_start, seg_end, m.start, m.end)
         return snippet
 
-    def emit_anchor(self, trial_id: str, registry: str, start: int, end: int, seg_start: int, seg_end: int, extractor: str):
+    def emit_anchor(self, trial_id: str, registry: str, start: int, end: int, seg_start: int, seg_end: int, extractor: str,
+                    confidence: float = 1.0):
         raw = self.text[start:end]
         primary = self.own.aliases.get(trial_id)
         if primary is not None:  # a further registration of a trial: its other id
-            self.emit(primary, Mention("other_ids", trial_id, start, end, raw, extractor), seg_start, seg_end)
+            self.emit(primary, Mention("other_ids", trial_id, start, end, raw, extractor, confidence), seg_start, seg_end)
             return
-        self.emit(trial_id, Mention("trial_id", trial_id, start, end, raw, extractor), seg_start, seg_end)
-        self.emit(trial_id, Mention("registry", registry, start, end, raw, extractor), seg_start, seg_end)
+        self.emit(trial_id, Mention("trial_id", trial_id, start, end, raw, extractor, confidence), seg_start, seg_end)
+        self.emit(trial_id, Mention("registry", registry, start, end, raw, extractor, confidence), seg_start, seg_end)
 
     # -------------------------------------------------------------- extraction over one span
     def mentions(self, start: int, end: int, kind: str) -> list[Mention]:
@@ -236,7 +237,7 @@ class PaperLinker:
             if not trials:
                 continue
             for tid, a in others:  # one trial's ids in several registries
-                self.emit(tid, Mention("other_ids", a.key, a.start, a.end, a.raw, "table_row"), g.start, g.end)
+                self.emit(tid, Mention("other_ids", a.key, a.start, a.end, a.raw, "table_row", a.confidence), g.start, g.end)
             if _reads_cells(g):
                 ms = self.cell_mentions(g, anchors)
             elif g.cells:
@@ -248,7 +249,7 @@ class PaperLinker:
             stated = {m.field for m in ms}
             ms += [m for m in defaults if m.field != "product" and m.field not in stated]
             for tid, registry, a in trials:
-                self.emit_anchor(tid, registry, a.start, a.end, g.start, g.end, "table_row")
+                self.emit_anchor(tid, registry, a.start, a.end, g.start, g.end, "table_row", a.confidence)
                 for m in ms:
                     self.emit(tid, m, g.start, g.end)
 
@@ -310,13 +311,16 @@ class PaperLinker:
         text, cols = self.text, g.table.columns
         ms: list[Mention] = []
         a_end = max(a.end for a in anchors)
+        while a_end < len(text) and "0" <= text[a_end] <= "9":
+            a_end += 1  # digits glued after the id (a reference number, or cells run into it) are not read
         seen_phase, have_title, have_count = False, "title" not in cols, "enrollment" not in cols
         # the enrollment is the first bare count after the phase when the phase is printed first
         phase_first = "phase" in cols and "enrollment" in cols and cols.index("phase") < cols.index("enrollment")
         for c in g.cells:
-            if c.end <= a_end and c.start < a_end:
-                continue  # the id's piece (with a row number glued before it)
-            chunk = text[c.start:c.end]
+            start = max(c.start, a_end)
+            if c.end <= start:
+                continue  # the id's piece (with a row number glued before it), or a piece before it
+            chunk = text[start:c.end]
             found = _find_vocab(chunk, self.extra)
             # a bare numeral is a phase only as a piece of its own ("I/II"), not in "1 × 10^6"
             phases = find_phases(chunk, bare=True) or (find_bare_phases(chunk) if len(chunk) <= BARE_PHASE_PIECE else [])
@@ -331,7 +335,7 @@ class PaperLinker:
                     have_count = True
             seen_phase = seen_phase or bool(phases)
             found += phases + status + _one_dose(find_doses(chunk), chunk) + read_cell("dose_count", chunk)
-            ms += [m.shifted(c.start) for m in found]
+            ms += [m.shifted(start) for m in found]
         return ms
 
     def row_mentions(self, g: Segment, anchors) -> list[Mention]:

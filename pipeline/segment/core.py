@@ -36,6 +36,7 @@ class Anchor:
     end: int
     raw: str
     registry: str = ""
+    confidence: float = 1.0  # the reader's (lower for an id read with digits glued after it)
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Segmentation:
 def registry_anchors(text: str, start: int = 0, end: int | None = None) -> list[Anchor]:
     end = len(text) if end is None else end
     return [
-        Anchor("registry", m.value, m.start + start, m.end + start, m.raw, m.get("registry", ""))
+        Anchor("registry", m.value, m.start + start, m.end + start, m.raw, m.get("registry", ""), m.confidence)
         for m in find_registry_ids(text[start:end])
     ]
 
@@ -89,6 +90,14 @@ def _find_header(lines: list[Line], k: int) -> tuple[int, int, list[str]]:
 
 
 _ANCHOR_JOINER = regex.compile(r"[\s,;/&]*(?:and)?[\s,;/&]*")
+# A row number printed before its row's id, alone on the id's line before it ("2NCT07654321...", "2 NCT...")
+_ROW_NUMBER = regex.compile(r"[ \t]*\d{1,3}[ \t]*")
+
+
+def _row_start_at(text: str, line_start: int, anchor_start: int) -> int:
+    """Where the row of an id starting at `anchor_start` starts on its line: before a row number that
+    is all the line holds before the id, else at the id."""
+    return line_start if _ROW_NUMBER.fullmatch(text, line_start, anchor_start) else anchor_start
 
 
 def _group_anchors(text: str, anchors: list[Anchor]) -> list[list[Anchor]]:
@@ -281,7 +290,8 @@ def parse_tables(text: str, lines: list[Line], stop: int, given: tuple[TableCell
                 end_line -= 1
             row_end = max(lines[end_line].end, g[-1].end)
             if gi + 1 < len(groups):
-                row_end = min(row_end, groups[gi + 1][0].start)
+                nxt = groups[gi + 1][0].start  # the next row starts at its id, or at its row number
+                row_end = min(row_end, max(g[-1].end, _row_start_at(text, lines[_line_index(lines, nxt)].start, nxt)))
             rows.append((row_start, row_end, g))
             prev_end_line = end_line
             last_line = max(last_line, end_line)
@@ -309,8 +319,9 @@ def parse_tables(text: str, lines: list[Line], stop: int, given: tuple[TableCell
             segments.append(Segment("caption", cap_start, cap_end, table=table))
         segments.append(Segment("header", lines[h_first].start, lines[h_last].end, table=table))
         for row_start, row_end, g in rows:
-            # a row printed with its cells run together is split where its cells meet
-            id_glued = any(a.kind == "registry" and (text[a.start - 1:a.start].isalnum() or text[a.end:a.end + 1].isalpha()) for a in g)
+            # a row printed with its cells run together is split where its cells meet (a digit right
+            # after an id is glued on: an id's number is never followed by one)
+            id_glued = any(a.kind == "registry" and (text[a.start - 1:a.start].isalnum() or text[a.end:a.end + 1].isalnum()) for a in g)
             pieces = glue_pieces(text, row_start, row_end) if id_glued and glued(text[row_start:row_end]) else ()
             segments.append(Segment("row", row_start, row_end, table=table, cells=pieces))
             row_anchors[(row_start, row_end)] = g

@@ -132,6 +132,34 @@ def test_glue_pieces():
         "NCT01234567", "Cord cells for fibrosis", "Recruiting", "I/II", "24", "Allogeneic-MSCs", "1 × 106 cells/kg"]
 
 
+@pytest.mark.parametrize("t, pieces", [
+    # an id's digits are never cut, even where a dose's number would start ("NCT…45" + "11 × 10…")
+    ("3NCT0234567811 × 106/kgIVIICompleted12", ["3", "NCT02345678", "11 × 106/kg", "IV", "II", "Completed", "12"]),
+    # a status glued to a count, a unit glued to the next cell, the route IV glued to a phase
+    ("NCT01234567Recruiting3650-70", ["NCT01234567", "Recruiting", "3650-70"]),
+    ("NCT012345675 × 107 cellsIntrathecalIIIActive", ["NCT01234567", "5 × 107 cells", "Intrathecal", "III", "Active"]),
+    ("NCT012345672 mLIVIRecruiting", ["NCT01234567", "2 mL", "IV", "I", "Recruiting"]),
+    # IVIG is no route and phase
+    ("NCT01234567IVIG and MSCsCompleted", ["NCT01234567", "IVIG and MSCs", "Completed"]),
+])
+def test_glue_pieces_keep_ids_whole(t, pieces):
+    ids = ((t.index("NCT"), t.index("NCT") + 11),)
+    assert [t[c.start:c.end] for c in glue_pieces(t, 0, len(t), ids)] == pieces
+
+
+def test_run_together_rows_with_row_numbers_and_a_route_column():
+    text = ("Table 2 Cord cell trials in lung fibrosis\n\n"
+            "NoTrial IDDose (cells/kg)RoutePhaseStatusPatients\n"
+            "1NCT012345672 × 106/kgIVIICompleted30\n"
+            "2NCT076543211 × 107IVIRecruiting12\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT01234567", "route") == ["intravenous"]
+    assert tied(ev, "NCT01234567", "phase") == ["PHASE2"]
+    assert tied(ev, "NCT01234567", "status") == ["COMPLETED"]
+    assert tied(ev, "NCT07654321", "phase") == ["PHASE1"]
+    assert tied(ev, "NCT07654321", "status") == ["RECRUITING"]
+
+
 @pytest.mark.parametrize("line,code,value", [
     ("Recruitment status: Recruiting", "status", "Recruiting"),
     ("Sponsor organisation", "sponsor", None),

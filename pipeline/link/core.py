@@ -324,6 +324,8 @@ class PaperLinker:
             found = _find_vocab(chunk, self.extra)
             # a bare numeral is a phase only as a piece of its own ("I/II"), not in "1 × 10^6"
             phases = find_phases(chunk, bare=True) or (find_bare_phases(chunk) if len(chunk) <= BARE_PHASE_PIECE else [])
+            if phases and "route" in cols and any(m.field == "route" and m.start == 0 and m.end == len(chunk) for m in found):
+                phases = []  # "IV" under a header with a route column: the route, not phase 4
             status = read_cell("status", chunk)
             if not have_title and len(chunk.split()) >= 3 and not phases and not status:
                 found += read_cell("title", chunk) + find_acronyms(chunk, in_title=True)

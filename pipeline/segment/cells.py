@@ -117,16 +117,19 @@ def record_label(line: str) -> tuple[str | None, tuple[int, int] | None]:
 # Where a row printed with its cells run together ("NCT01956903Treatment of ...CompletedI/II15
 # Allogeneic-MSCs0.7 × 106 cells/kg") changes cell: a capitalised word glued after a lower-case
 # letter, a run of capitals or a digit; capitals glued after a lower-case word; a roman numeral
-# glued after a word (CompletedI/II); a count glued after a roman numeral (I/II15) or a word
-# (Intrathecal27); a dose's number glued after a word (MSCs0.7 × 106).
+# glued after a word (CompletedI/II) or after the route IV (IVI); a count glued after a roman numeral
+# (I/II15) or a number after a word (Intrathecal27, Recruiting18); a dose's number glued after a
+# word (MSCs0.7 × 106).
 GLUE = regex.compile(
     r"(?<=[a-z\)\]])(?=[A-Z][a-z])"  # ...CellCompleted
     r"|(?<=[A-Z]{2})(?=[A-Z][a-z]{3})"  # ...GVHDCompleted
     r"|(?<=[a-z]{3})(?=[A-Z]{2,}[a-z]?\b)"  # ...PatientsMSCs
     r"|(?<=[0-9])(?=[A-Z][a-z]|[A-Z]{2,})"  # ...15Allogeneic, NCT...Co-transplantation, 10UCB-MSCs
-    r"|(?<=[a-z]{3})(?=[A-Z](?:[/\s&]|$))|(?<=[a-z]{3})(?=[IVX]+(?:[/\s&\d]|$))"  # ...CompletedI/II, RecruitingIII
+    r"|(?<=[a-z]{3})(?=[A-Z](?:[/\s&]|$))|(?<=[a-z]{3})(?=[IVX]+(?:[/\s&\d]|[A-Z][a-z]|$))"  # ...CompletedI/II, RecruitingIII
     r"|(?<=[IVX])(?=\d{1,5}(?!\d)(?:[A-Z]|\s|$))"  # ...I/II15
-    r"|(?<=[a-z]{3})(?=\d{1,5}(?:[A-Z]|$))"  # ...Intrathecal27Recruiting
+    r"|(?<=[a-z]{3})(?=\d)"  # ...Intrathecal27Recruiting, Recruiting1850-75
+    r"|(?<=(?<![A-Z])IV|mLIV)(?=I{1,3}(?![a-zG]))"  # IVIRecruiting: the route IV, then phase I
+    r"|(?<=(?<![A-Za-z])(?:kg|mL|ml|mg|µg|ug))(?=[A-Z])"  # ...106/kgIV: a unit, then the next cell
     r"|(?<=[A-Za-z]{2})(?=\d+(?:\.\d+)?\s*(?:[×x]\s*10|doses?\b|times\b|million\b))"  # ...MSCs0.7 × 106, UCB-MSCs5 doses
 )
 
@@ -136,9 +139,13 @@ def glued(text: str) -> bool:
     return len(GLUE.findall(text)) >= 2
 
 
-def glue_pieces(text: str, start: int, end: int) -> tuple[Cell, ...]:
-    """The pieces of a run-together row, split at its glue points (column unknown: -1)."""
-    cuts = [start] + [c for c in (m.start() for m in GLUE.finditer(text, start, end)) if start < c < end] + [end]
+def glue_pieces(text: str, start: int, end: int, keep: tuple[tuple[int, int], ...] = ()) -> tuple[Cell, ...]:
+    """The pieces of a run-together row, split at its glue points (column unknown: -1); a span of
+    `keep` (a registry id: `NCT0227714511 × 106` holds a glue point) is never cut, and is a piece
+    of its own."""
+    cuts = {c for c in (m.start() for m in GLUE.finditer(text, start, end)) if not any(a < c < b for a, b in keep)}
+    cuts |= {c for span in keep for c in span}
+    cuts = [start] + sorted(c for c in cuts if start < c < end) + [end]
     out = []
     for a, b in zip(cuts, cuts[1:]):
         while a < b and text[a] in " \t\n":

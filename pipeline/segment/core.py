@@ -322,7 +322,8 @@ def parse_tables(text: str, lines: list[Line], stop: int, given: tuple[TableCell
             # a row printed with its cells run together is split where its cells meet (a digit right
             # after an id is glued on: an id's number is never followed by one)
             id_glued = any(a.kind == "registry" and (text[a.start - 1:a.start].isalnum() or text[a.end:a.end + 1].isalnum()) for a in g)
-            pieces = glue_pieces(text, row_start, row_end) if id_glued and glued(text[row_start:row_end]) else ()
+            ids = tuple((a.start, a.end) for a in g if a.kind == "registry")
+            pieces = glue_pieces(text, row_start, row_end, ids) if id_glued and glued(text[row_start:row_end]) else ()
             segments.append(Segment("row", row_start, row_end, table=table, cells=pieces))
             row_anchors[(row_start, row_end)] = g
         if legend:

@@ -256,6 +256,9 @@ def _counts(text):
         ("MSCs were given monthly for 6 months", 6),
         ("Patients received MSCs twice", 2),
         ("three separate intravenous infusions", 3),
+        # a schedule list ends before the dose that follows it
+        ("infusions at weeks 0, 4 and 8, 1 × 106 cells/kg", 3),
+        ("injected on days 1 and 7, 2 x 10^6 cells/kg each", 2),
     ],
 )
 def test_find_dose_counts(text, n):

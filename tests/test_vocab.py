@@ -38,6 +38,7 @@ def test_bad_pattern_is_an_error():
         ("Allo-UCB", "umbilical_cord_blood"), ("umbilical cord blood", "umbilical_cord_blood"),
         ("Allo-placental", "placenta"), ("Allo-fetal", "fetal_tissue"), ("dental pulp", "dental_pulp"),
         ("olfactory mucosa", "olfactory_mucosa"), ("iPSC-derived", "ipsc"), ("PDLSCs", "periodontal_ligament"),
+        ("Autologous BMAC", "bone_marrow"), ("bone marrow aspirate concentrate", "bone_marrow"),
     ],
 )
 def test_cell_sources(text, code):
@@ -90,7 +91,9 @@ def test_donor(text, codes):
     "text, code",
     [("MSC-EVs", "extracellular_vesicles"), ("microvesicles", "extracellular_vesicles"), ("Exosomes", "exosomes"),
      ("MSC-Exos", "exosomes"), ("Secretome", "secretome"), ("stromal vascular fraction", "stromal_vascular_fraction"),
-     ("genetically modified", "engineered_cells"), ("BM-MSCs", "cells")],
+     ("genetically modified", "engineered_cells"), ("BM-MSCs", "cells"), ("Autologous ADSCs", "cells"),
+     ("hASCs were injected", "cells"), ("MultiStem", "cells"), ("multipotent adult progenitor cells", "cells"),
+     ("donor modified BM-derived MSCs", "engineered_cells"), ("modified MSC", "engineered_cells")],
 )
 def test_products(text, code):
     assert code in [m.value for m in matcher("product").find(text)]

@@ -635,7 +635,8 @@ def _count_precheck(folded: str) -> bool:
 
 _RE_DAYLIST = re.compile(
     r"\b(?:on|at)\s+(?:study\s+)?(?P<u>days?|weeks?)\s+[+-]?\d{1,3}(?!\d|\.\d)"
-    r"(?P<rest>(?:\s*(?:,\s*(?:and\s+|&\s*)?|(?:,\s*)?(?:and|&)\s+)(?:(?:day|week)\s+)?[+-]?\d{1,3}(?!\d|\.\d))+)",
+    # (a number that starts a dose is not a day: "at weeks 0, 4 and 8, 1 × 106 cells/kg")
+    r"(?P<rest>(?:\s*(?:,\s*(?:and\s+|&\s*)?|(?:,\s*)?(?:and|&)\s+)(?:(?:day|week)\s+)?[+-]?\d{1,3}(?!\d|\.\d|\s*[×xX*]\s*10))+)",
     re.I,
 )
 _DAYLIST_WORDS = ("day", "week")  # every `_RE_DAYLIST` match has one (in group u)

@@ -459,3 +459,19 @@ def test_the_sentences_leading_up_to_a_trial_are_its_passage(text, tid, field, v
 def test_no_passage_before_a_trial_without_a_lead(text):
     ev = extract_text(text)
     assert "placenta" not in tied(ev, "NCT01111111", "cell_source") and "bone_marrow" not in tied(ev, "NCT01111111", "cell_source")
+
+
+@pytest.mark.parametrize("sentence, n", [
+    ("In this study, 37 patients met the eligibility criteria.", "37"),
+    ("Twenty-two children took part.", "22"),
+    ("Overall, 48 adults participated in the two sites.", "48"),
+])
+def test_a_passage_states_its_trials_sample_in_more_words(sentence, n):
+    text = f"The CARDIO-7 trial (NCT01111111) tested marrow cells in heart failure. {sentence} Outcomes improved."
+    assert tied(extract_text(text), "NCT01111111", "enrollment") == [n]
+
+
+def test_a_passage_count_not_said_of_the_sample_is_not_its_enrollment():
+    text = ("The CARDIO-7 trial (NCT01111111) tested marrow cells in heart failure. "
+            "Adverse events were seen in 12 patients. Outcomes improved.")
+    assert tied(extract_text(text), "NCT01111111", "enrollment") == []

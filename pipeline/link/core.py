@@ -43,7 +43,7 @@ DOCUMENT_ONE_STATEMENT = fields.first_statement_fields()
 _DOSING_ACT = regex.compile(r"(?i)\b(?:inject|infus|administ|transplant|implant|instill|transfus|application|course|cycle)\w*")
 # a sentence that states the field of the study itself (preferred at document scope)
 DOCUMENT_CUES = {
-    "enrollment": regex.compile(r"(?i)\b(?:randomi[sz]e[sd]?|randomly\s+assign(?:ed)?|enrol(?:l)?(?:ed|s)?|recruit(?:ed|s)?|includ(?:ed|e)|allocat(?:ed|e)|assign(?:ed)?|sample\s+size|aim(?:s|ed)?\s+to\s+(?:recruit|enrol)|were\s+treated|received)\b"),
+    "enrollment": regex.compile(r"(?i)\b(?:randomi[sz]e[sd]?|randomly\s+assign(?:ed)?|enrol(?:l)?(?:ed|s)?|recruit(?:ed|s)?|includ(?:ed|e)|allocat(?:ed|e)|assign(?:ed)?|sample\s+size|aim(?:s|ed)?\s+to\s+(?:recruit|enrol)|were\s+treated|received|participat(?:ed|ing)|took\s+part|met\s+the\s+(?:eligibility|inclusion)\s+criteria)\b"),
     "status": regex.compile(r"(?i)\b(?:the|this|our)\s+(?:[\w-]+\s+)?(?:trial|study|research|investigation|project)\b|\brecruitment\b|\btrial\s+status\b|\bstatus\b"),
     "start_date": regex.compile(r"(?i)\b(?:recruitment|enrol(?:l)?ment|the\s+(?:[\w-]+\s+)?(?:trial|study))\s+(?:began|started|commenced|will\s+(?:begin|start)|is\s+(?:anticipated|expected|planned)\s+to\s+start)|\bstart(?:ed)?\b"),
     "acronym": regex.compile(r"(?i)\b(?:trial|study)\b"),

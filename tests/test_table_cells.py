@@ -49,6 +49,9 @@ def test_split_cells_with_and_without_outer_bars():
     ("March 2016", "start_date", "2016-03"), ("i.v.", "route", "intravenous"), ("Allo BM", "cell_source", "bone_marrow"),
     ("1 × 106/kg", "dose", "1e+06..1e+06 cells/kg"), ("2 X 10E6/kg", "dose", "2e+06..2e+06 cells/kg"),
     ("NCT01234567 “RESTORE-3” Spain", "acronym", "RESTORE-3"),
+    # a name column's cell that is the acronym alone is both the title and the acronym
+    ("START", "acronym", "START"), ("START", "title", "START"), ("HOPE-2", "acronym", "HOPE-2"),
+    ("Cord cells in lung injury (LUNG-ARDS)", "acronym", "LUNG-ARDS"), ("Cord cells in lung injury (LUNG-ARDS)", "title", "Cord cells in lung injury (LUNG-ARDS)"),
 ])
 def test_each_cell_form(cell, field, value):
     assert value in [m.value for m in read_cell(field, cell)]
@@ -380,3 +383,8 @@ def test_one_cell_a_line_with_references_glued_to_the_ids():
 def test_an_id_with_more_digits_in_a_sentence_names_no_trial():
     ev = extract_text("The trial was registered as NCT012345678 in 2015 and enrolled 30 patients.")
     assert not [e for e in ev if e.field == "trial_id"]
+
+
+@pytest.mark.parametrize("cell", ["Zheng et al.9", "Pers YM et al.", "WANG et al.", "Okafor 12", "GVHD", "BM-MSCs"])
+def test_a_citation_or_a_vocabulary_term_is_no_acronym(cell):
+    assert read_cell("acronym", cell) == []

@@ -15,13 +15,15 @@ from pipeline import fields
 from pipeline.extract.conditions import MAX_WORDS as MAX_CONDITION_WORDS
 from pipeline.extract.conditions import clean_condition
 from pipeline.extract.doses import find_dose_counts, find_doses
-from pipeline.extract.fields import find_acronyms, find_bare_counts, find_enrollment, find_start_dates, find_status
+from pipeline.extract.fields import ACRONYM, find_acronyms, find_bare_counts, find_enrollment, find_start_dates, find_status, plausible_acronym
 from pipeline.extract.phases import find_bare_phases, find_phases
 from pipeline.extract.vocab_match import matcher
 from pipeline.models import Mention
 
 _SPACES = regex.compile(r"\s+")
-_CITATION_CELL = regex.compile(r"^\s*[A-Z][\p{L}'’\-]+(?:\s+[A-Z]{1,3})?(?:\s+et\s+al\.?)?\s*[\[(]?\d{0,3}[\])]?\s*$")
+# a surname in lower case after its capital ("Zheng 9", "Pers YM et al."): "START" alone is a trial's name
+_CITATION_CELL = regex.compile(r"^\s*[A-Z][\p{Ll}'’\-][\p{L}'’\-]*(?:\s+[A-Z]{1,3})?(?:\s+et\s+al\.?)?\s*[\[(]?\d{0,3}[\])]?\s*$")
+_WHOLE_ACRONYM = regex.compile(r"\s*(?P<a>" + ACRONYM + r")\s*")
 _QUOTED = regex.compile(r"[\"“”„«»]\s*(?P<a>[A-Za-z][A-Za-z0-9]*(?:[\-–][A-Za-z0-9]+)*)\s*[\"“”„«»]")
 _SCALED = regex.compile(r"\d\s*(?:[×x]\s*10|million|billion)", regex.I)
 _NUMBER_CELL = regex.compile(r"^\s*(?P<lo>\d+(?:[.,]\d+)?)(?:\s*(?:[-–∼~]|to)\s*(?P<hi>\d+(?:[.,]\d+)?))?\s*$")
@@ -94,6 +96,9 @@ def acronym_cell(text: str, extra=None, unit=None) -> list[Mention]:
     found = find_acronyms(text, in_title=True)
     if found:
         return found[:1]
+    whole = _WHOLE_ACRONYM.fullmatch(text)
+    if whole and plausible_acronym(whole.group("a")):  # a name column's cell that is the acronym alone ("START")
+        return [Mention("acronym", whole.group("a"), whole.start("a"), whole.end("a"), whole.group("a"), "table_acronym", 0.85)]
     m = _QUOTED.search(text)
     if m and sum(c.isupper() for c in m.group("a")) >= 2:
         return [Mention("acronym", m.group("a"), m.start("a"), m.end("a"), m.group("a"), "table_acronym", 0.85)]

@@ -256,16 +256,22 @@ _STOP = frozenset({
 })
 
 
-def _plausible(a: str) -> bool:
+def plausible_acronym(a: str) -> bool:
+    """Could `a` be a trial's acronym? Not a common abbreviation (`_STOP`), three capitals or more,
+    and not a vocabulary term (`BM-MSCs`, `GVHD`): a term that starts it and covers its first part,
+    or covers most of it. A term inside a name does not count (`MUST-ARDS`)."""
     core = a.split("-")[0]
     if a.upper() in _STOP or core.upper() in _STOP:
         return False
     if sum(c.isupper() for c in a) < 3:
         return False
     for field in vocabulary_fields():
-        if matcher(field).find(a) and len(matcher(field).find(a)[0].raw) >= len(core):
-            return False
+        for m in matcher(field).find(a):
+            if (m.start == 0 and len(m.raw) >= len(core)) or len(m.raw) >= 0.6 * len(a):
+                return False
     return True
+
+
 
 
 def find_acronyms(text: str, in_title: bool = False) -> list[Mention]:
@@ -286,7 +292,7 @@ def _acronyms(text: str, in_title: bool, rxs: tuple) -> list[Mention]:
     for rx in rxs:
         for m in rx.finditer(text):
             a = m.group("a")
-            if _plausible(a):
+            if plausible_acronym(a):
                 out.append(Mention("acronym", a, m.start("a"), m.end("a"), a, "acronym", 0.9))
     if in_title:
         parens = list(_TITLE_PAREN.finditer(text))
@@ -294,7 +300,7 @@ def _acronyms(text: str, in_title: bool, rxs: tuple) -> list[Mention]:
         tail = [p for p in parens if not _THREE_LETTERS.search(text[p.end():].replace("(", "").replace(")", "").replace("COVID19", ""))]
         for p in tail:
             a = p.group("a")
-            if _plausible(a) and not _is_abbreviation_of(text[: p.start()], a):
+            if plausible_acronym(a) and not _is_abbreviation_of(text[: p.start()], a):
                 out.append(Mention("acronym", a, p.start("a"), p.end("a"), a, "acronym", 0.9))
                 break
     return out

@@ -43,7 +43,9 @@ def test_sentence_date_needs_start_word():
 @pytest.mark.parametrize(
     "text, n",
     [("enrolled 162 patients", 162), ("Eighteen patients participated", 18), ("Approximately 27 subjects will be recruited", 27),
-     ("Fifty-nine patients were randomized", 59), ("6 of 12 patients received dose A", 12), ("In six patients, cells were given", 6)],
+     ("Fifty-nine patients were randomized", 59), ("6 of 12 patients received dose A", 12), ("In six patients, cells were given", 6),
+     # a sentence glued to the one before it (a page saved without its spaces)
+     ("the treatment any subject is receiving.40 patients will be enrolled", 40), ("blinded.Thirty children were included", 30)],
 )
 def test_enrollment(text, n):
     assert [int(m.value) for m in find_enrollment(text)] == [n]
@@ -52,7 +54,7 @@ def test_enrollment(text, n):
 @pytest.mark.parametrize("text", [
     "the remaining 30 patients", "half of the patients", "over 2.3 million people",
     "three groups (six patients each) received", "10 patients per arm were treated", "dose levels of 3 subjects per cohort",
-    "4 participants in each group", "five children apiece",
+    "4 participants in each group", "five children apiece", "a ratio of 1.20 patients per bed", "see p.12 patients",
 ])
 def test_not_enrollment(text):
     assert find_enrollment(text) == []

@@ -161,8 +161,9 @@ def _start_dates(text: str, in_table: bool) -> list[Mention]:
 
 
 # ---------------------------------------------------------------- enrollment
+# (a period glued before the number ends a sentence, "receiving.20 patients", unless it is a decimal point)
 _ENROLL = regex.compile(
-    r"(?<![\w.,/-])(?P<num>\d{1,3}(?:,\d{3})+|\d{1,5}|" + NUMBER_WORD + r")(?![\w.,/%-])"
+    r"(?:(?<![\w.,/-])|(?<=\p{L}{3}\.))(?P<num>\d{1,3}(?:,\d{3})+|\d{1,5}|" + NUMBER_WORD + r")(?![\w.,/%-])"
     r"(?P<mid>(?:\s+(?!(?:of|in|with|per|from|to|and|or)\b)[\w'-]+){0,4}?)\s+" + _PEOPLE + r"\b",
     regex.I,
 )

@@ -475,3 +475,26 @@ def test_a_passage_count_not_said_of_the_sample_is_not_its_enrollment():
     text = ("The CARDIO-7 trial (NCT01111111) tested marrow cells in heart failure. "
             "Adverse events were seen in 12 patients. Outcomes improved.")
     assert tied(extract_text(text), "NCT01111111", "enrollment") == []
+
+
+NAMED_ONCE = ("Inhaled allogeneic adipose MSC-derived vesicles in healthy volunteers\n\n"
+              "We studied nebulized vesicles in a mouse model of lung injury. Twenty healthy volunteers "
+              "received the vesicles once by inhalation (VESPA study, NCT09201234). No serious adverse events occurred.")
+
+
+def test_a_document_naming_one_trial_in_a_bracket_with_its_studys_name_is_that_trials():
+    ev = extract_text(NAMED_ONCE)
+    assert tied(ev, "NCT09201234", "donor") == ["allogeneic"]
+    assert tied(ev, "NCT09201234", "cell_source") == ["adipose_tissue"]
+    assert tied(ev, "NCT09201234", "route") == ["inhalation"]
+
+
+@pytest.mark.parametrize("text", [
+    # a second trial named: neither is the document's
+    NAMED_ONCE + " A larger trial (NCT09205678) is planned.",
+    # the trial named without its study's name (a citation)
+    NAMED_ONCE.replace("(VESPA study, NCT09201234)", "(NCT09201234)"),
+])
+def test_no_own_trial_from_a_bare_or_one_of_several_named_trials(text):
+    ev = extract_text(text)
+    assert "adipose_tissue" not in tied(ev, "NCT09201234", "cell_source")

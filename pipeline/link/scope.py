@@ -22,6 +22,9 @@ REGISTRATION_CUE = regex.compile(
     r"|\beudract\s*(?:number|no\b|id\b)|\b(?:trial|study|protocol)\s+(?:id|number|no)\b\.?\s*:?|\bregistration\s*:"
     r"|\bregistered\s+(?:trial|under\s+the\s+number)"
 )
+# a document's one trial, named in a bracket with its study's name ("... received the vesicles once
+# (MEXVT study, NCT04313647)"): its own, when the document names no other trial
+OWN_NAME_BRACKET = regex.compile(r"(?i)\((?:the\s+)?[\w-]+\s+(?:study|trial)\s*[,;:]\s*$")
 CUE_BEFORE = 200  # a cue this far before the id still counts (a record's label on the line above)
 FRONT_SHARE = 0.4  # an own registration is stated in the first part of a paper...
 FRONT_MIN = 6000  # ...or in its first characters
@@ -144,10 +147,27 @@ def find_own_trials(text: str, sentences: list[tuple[int, int, list]]) -> OwnTri
                 for other, _ in group[1:]:
                     if other != primary and other not in own.ids:
                         own.aliases[other] = primary
+    if not own.ids:
+        _one_named_trial(text, sentences, own)
     if len({k for _, _, k in labelled}) >= 2:  # labels tell trials apart only when there are two or more
         for tid, noun, k in labelled:
             own.labels.setdefault(own.aliases.get(tid, tid), label_pattern(noun, k))
     return own
+
+
+def _one_named_trial(text: str, sentences: list[tuple[int, int, list]], own: OwnTrials) -> None:
+    """A document that names one trial only, in a bracket with its study's name, and states no
+    registration: that trial is its own (an abstract: "24 volunteers received ... (MEXVT study,
+    NCT04313647)")."""
+    named = {m.value for _, _, found in sentences for m in found}
+    if len(named) != 1:
+        return
+    for s, e, found in sentences:
+        for m in found:
+            if OWN_NAME_BRACKET.search(text, max(s, s + m.start - 60), s + m.start):
+                own.statements.append((s, e))
+                own.ids.append(m.value)
+                return
 
 
 class Sections:

@@ -271,3 +271,25 @@ def test_pattern_gates_cover_each_pattern_once():
             assert literal == "" if not p.literals else any(literal in x for x in p.literals)
             assert set(others) == {x for x in p.literals if x not in literal}
     assert len(gates) < len(keys)  # they do group the patterns
+
+
+@pytest.mark.parametrize("text, field, codes", [
+    ("Intravenous (portal vein)", "route", ["intraportal"]),
+    ("infused into the coronary artery (intra-arterial)", "route", ["intracoronary"]),
+    ("intravenous and intraportal infusions", "route", ["intraportal", "intravenous"]),
+    ("intra-arterial or intracoronary delivery", "route", ["intra_arterial", "intracoronary"]),
+    ("umbilical cord-derived MSCs from Wharton's jelly", "cell_source", ["wharton_jelly"]),
+    ("umbilical cord MSCs, cord blood MSCs", "cell_source", ["umbilical_cord", "umbilical_cord_blood"]),
+    ("bone marrow MSCs (portal vein)", "route", ["intraportal"]),
+])
+def test_the_most_specific_code_the_text_gives(text, field, codes):
+    from pipeline.link.core import _find_vocab
+    assert sorted({m.value for m in _find_vocab(text, {}) if m.field == field}) == codes
+
+
+def test_broader_must_name_another_code_of_the_vocabulary():
+    from pipeline.errors import VocabularyError
+    from pipeline.vocab import parse_vocabulary
+    data = {"field": "route", "entries": [{"code": "a", "broader": "b"}]}
+    with pytest.raises(VocabularyError):
+        parse_vocabulary(data)

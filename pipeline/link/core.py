@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline import fields
+from pipeline import fields, vocab
 from pipeline.extract.cells import header_unit, printed_condition, read_cell
 from pipeline.extract.citations import find_bracket_citations, publication_id
 from pipeline.extract.conditions import condition_cell
@@ -118,7 +118,39 @@ def _shifted(ms: list[Mention], by: int) -> list[Mention]:
 
 
 def _find_vocab(chunk: str, extra: dict) -> list[Mention]:
-    return vocab_set(VOCAB_FIELDS).find(chunk, extra)
+    return most_specific(vocab_set(VOCAB_FIELDS).find(chunk, extra), chunk)
+
+
+NARROWER_REACH = 40  # how near a narrower term stands to the broader one it refines
+_JOINS_TWO = regex.compile(r"(?i)\b(?:and|or|versus|vs|then|plus|followed\s+by)\b|[,;/+&]")
+
+
+def most_specific(ms: list[Mention], text: str) -> list[Mention]:
+    """Each value as the most specific code the text gives: a term that a narrower one refines side
+    by side ("Intravenous (portal vein)", "umbilical cord Wharton's jelly MSCs") is dropped; two
+    values joined ("intravenous and intraportal") are both kept (vocabulary key `broader`)."""
+    narrower = [(m, broader_code(m.field, m.value)) for m in ms]
+    if not any(b for _, b in narrower):
+        return ms
+    drop = set()
+    for n, b in narrower:
+        if not b:
+            continue
+        for k, m in enumerate(ms):
+            if m.field != n.field or m.value != b:
+                continue
+            lo, hi = (m.end, n.start) if m.end <= n.start else (n.end, m.start)
+            if 0 <= hi - lo <= NARROWER_REACH and not _JOINS_TWO.search(text, lo, hi):
+                drop.add(k)
+    return [m for k, m in enumerate(ms) if k not in drop]
+
+
+@lru_cache(maxsize=None)
+def broader_code(field: str, code: str) -> str:
+    if field not in VOCAB_FIELDS:
+        return ""
+    entry = vocab.load(field).by_code.get(code)
+    return entry.broader if entry else ""
 
 
 def _resolve_products(ms: list[Mention], defaults: list[Mention] = ()) -> list[Mention]:
@@ -260,7 +292,7 @@ class PaperLinker:
         chunk = self.text[g.start:g.end]
         out = self._caption_products(g)
         for field in CAPTION_FIELDS:
-            ms = [m.shifted(g.start) for m in matcher(field).find(chunk, self.extra.get(field))]
+            ms = [m.shifted(g.start) for m in most_specific(matcher(field).find(chunk, self.extra.get(field)), chunk)]
             if len({m.value for m in ms}) == 1:
                 m = ms[0]
                 out.append(Mention(m.field, m.value, m.start, m.end, m.raw, "caption", 0.8))

@@ -5,7 +5,9 @@ case_sensitive, patterns, exclude}. `synonyms` match case-insensitively with fle
 hyphen; `case_sensitive` synonyms match exactly (abbreviations such as `IV`); `patterns` are
 regular expressions (case-sensitive unless they set `(?i)`); `exclude` lists phrases in which a
 match does not count (e.g. `transcranial IV`); `label_matches: false` keeps the label from being
-searched for as a term (a tissue word alone, "skin", is no cell source; "skin-derived" is).
+searched for as a term (a tissue word alone, "skin", is no cell source; "skin-derived" is);
+`broader` names the code this one narrows: where both are read side by side ("Intravenous (portal
+vein)", "umbilical cord Wharton's jelly"), the value is the narrower code alone.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from pipeline.errors import VocabularyError
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: the same data, faster
 ALLOWED_FILE_KEYS = frozenset({"field", "description", "entries", "ontology_source"})
-ALLOWED_ENTRY_KEYS = frozenset({"code", "label", "ontology", "synonyms", "case_sensitive", "patterns", "exclude", "note", "label_matches"})
+ALLOWED_ENTRY_KEYS = frozenset({"code", "label", "ontology", "synonyms", "case_sensitive", "patterns", "exclude", "note", "label_matches", "broader"})
 VOCAB_FIELDS = ("cell_source", "donor", "product", "route", "status", "conditions", "table_columns")
 
 
@@ -35,6 +37,7 @@ class Entry:
     patterns: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     label_matches: bool = True  # is the label itself a term found in text? ("Skin" is not: "skin-derived" is)
+    broader: str = ""  # the code this one narrows ("Intravenous (portal vein)" is intraportal, not also intravenous)
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ def parse_vocabulary(data: dict, source: str = "<data>") -> Vocabulary:
             patterns=_as_tuple(e.get("patterns"), "patterns", where),
             exclude=_as_tuple(e.get("exclude"), "exclude", where),
             label_matches=e.get("label_matches", True) is not False,
+            broader=str(e.get("broader") or ""),
         )
         for p in entry.patterns:
             try:
@@ -119,6 +123,9 @@ def parse_vocabulary(data: dict, source: str = "<data>") -> Vocabulary:
             exact[syn] = code
         by_code[code] = entry
         entries.append(entry)
+    for entry in entries:
+        if entry.broader and (entry.broader not in by_code or entry.broader == entry.code):
+            raise VocabularyError("V004", f"{source}: {entry.code}: broader {entry.broader!r} is no other code of this vocabulary")
     return Vocabulary(field=field, entries=tuple(entries), by_code=by_code, by_synonym=by_synonym)
 
 

@@ -46,6 +46,8 @@ def test_phase_spellings(text, codes):
         ("Early phase 1", ["EARLY_PHASE1"]),
         ("Not applicable", ["NOT_APPLICABLE"]),
         ("N/A", ["NOT_APPLICABLE"]),
+        ("Phase 1 and Phase 2 N/A 2018", ["PHASE1", "PHASE2"]),  # the N/A is the next cell's (a dose not given)
+        ("N/A 2018 Phase 3", ["PHASE3"]),
         # a digit that counts something else is no phase; the numeral beside it is
         ("40 3 months II", ["PHASE2"]),
         ("Intra arterial (1 time) Intravenous (3 times) II", ["PHASE2"]),
@@ -80,7 +82,7 @@ def plain_find_phases(text, bare=False):
             return []
         for m in phases._PHASE_WORD.finditer(text):
             out.extend(phases._mentions(m, text, "phases", 1.0))
-    if bare:
+    if bare and not out:  # N/A beside a numbered phase is another cell's
         for m in phases._NA.finditer(text):
             if m.group(0) not in ("NA", "na"):
                 out.append(Mention("phase", "NOT_APPLICABLE", m.start(), m.end(), m.group(0), "phases", 0.9))
@@ -129,9 +131,10 @@ def test_phase_word_scan_start(text, found):
         assert bool(plain) == found
 
 
+# ("Phase 2 | N/A": a numbered phase beside it, the N/A is another cell's)
 NA_CASES = [
     ("Not applicable", True), ("NOT  APPLICABLE", True), ("not\napplicable", True), ("N/A", True), ("n/a", True),
-    ("Na", True), ("nA", True), ("Phase 2 | N/A", True),
+    ("Na", True), ("nA", True), ("Phase 2 | N/A", False), ("Design | N/A", True),
     ("NA", False), ("na", False), ("NAN", False), ("N/A/B", False), ("n / a", False), ("", False),
 ]
 

@@ -104,7 +104,7 @@ def find_phases(text: str, bare: bool = False) -> list[Mention]:
         for m in _PHASE_SPELLED.finditer(text):
             nums = "/".join(_WORD_NUMBERS[w.lower()] for w in (m.group("nums"), m.group("nums2")) if w)
             out.extend(Mention("phase", c, m.start(), m.end(), m.group(0), "phases", 0.9) for c in _codes(nums, False))
-    if bare and has_any(lowered, _NA_STARTS):
+    if bare and not out and has_any(lowered, _NA_STARTS):  # (a numbered phase beside it: the N/A is another cell's)
         for m in _NA.finditer(text):
             if m.group(0) == "NA" or m.group(0) == "na":
                 continue

@@ -498,3 +498,25 @@ def test_a_document_naming_one_trial_in_a_bracket_with_its_studys_name_is_that_t
 def test_no_own_trial_from_a_bare_or_one_of_several_named_trials(text):
     ev = extract_text(text)
     assert "adipose_tissue" not in tied(ev, "NCT09201234", "cell_source")
+
+
+@pytest.mark.parametrize("text, tid, field, value", [
+    # a record headed by its id alone, its fields labelled
+    ("ISRCTN92061111\nCord cells for lupus nephritis\n\nRecruitment status: Recruiting\nPhase: Phase II\n"
+     "Target number of participants: 24\n", "ISRCTN92061111", "enrollment", ["24"]),
+    ("NCT09206111 - Marrow cells in stroke\nStatus - Completed\nPhase - Phase 2\n", "NCT09206111", "status", ["COMPLETED"]),
+    # a record whose id field is labelled by its registry's name
+    ("Official Title: Fat cells for knee pain\nNCT Number: NCT09206112\nOverall Status: Terminated\nActual Enrollment: 11\n",
+     "NCT09206112", "enrollment", ["11"]),
+    # a protocol's "Methods and analysis" section speaks of its own trial
+    ("Background: cord cells may help preterm lungs.\nMethods and analysis: Sixty infants will receive one intratracheal "
+     "dose of cord MSCs.\nTrial registration number: NCT09206113.\n", "NCT09206113", "route", ["intratracheal"]),
+])
+def test_records_and_protocol_sections_of_the_own_trial(text, tid, field, value):
+    assert tied(extract_text(text), tid, field) == value
+
+
+def test_a_review_opening_with_a_cited_id_mid_sentence_has_no_own_trial():
+    text = "Cord cells were tested in NCT09206114 and in NCT09206115.\nBoth trials reported safety.\n"
+    own = find_own_trials(text, [(0, len(text), find_registry_ids(text))])
+    assert own.ids == []

@@ -49,6 +49,9 @@ def test_split_cells_with_and_without_outer_bars():
     ("March 2016", "start_date", "2016-03"), ("i.v.", "route", "intravenous"), ("Allo BM", "cell_source", "bone_marrow"),
     ("1 × 106/kg", "dose", "1e+06..1e+06 cells/kg"), ("2 X 10E6/kg", "dose", "2e+06..2e+06 cells/kg"),
     ("NCT01234567 “RESTORE-3” Spain", "acronym", "RESTORE-3"),
+    # a start-date column's year alone; a registry's day/month/year
+    ("2018", "start_date", "2018"), ("15/06/2021", "start_date", "2021-06"), ("1/03/2022", "start_date", "2022-03"),
+    ("06/15/2021", "start_date", "2021-06"),
     # a name column's cell that is the acronym alone is both the title and the acronym
     ("START", "acronym", "START"), ("START", "title", "START"), ("HOPE-2", "acronym", "HOPE-2"),
     ("Cord cells in lung injury (LUNG-ARDS)", "acronym", "LUNG-ARDS"), ("Cord cells in lung injury (LUNG-ARDS)", "title", "Cord cells in lung injury (LUNG-ARDS)"),
@@ -388,3 +391,44 @@ def test_an_id_with_more_digits_in_a_sentence_names_no_trial():
 @pytest.mark.parametrize("cell", ["Zheng et al.9", "Pers YM et al.", "WANG et al.", "Okafor 12", "GVHD", "BM-MSCs"])
 def test_a_citation_or_a_vocabulary_term_is_no_acronym(cell):
     assert read_cell("acronym", cell) == []
+
+
+@pytest.mark.parametrize("header, cell, count", [
+    ("No. of doses", "3", "3"), ("Frequency", "Three", "3"), ("Doses", "12", "12"), ("Administrations", "two", "2"),
+])
+def test_a_count_alone_under_a_frequency_header(header, cell, count):
+    text = f"Table 1. Trials\n| Trial ID | {header} | Phase |\n|---|---|---|\n| NCT09201234 | {cell} | Phase 2 |\n"
+    assert tied(extract_text(text), "NCT09201234", "dose_count") == [count]
+
+
+@pytest.mark.parametrize("header", ["Dose (×10^6 cells/kg)", "Cell dose", "Patients"])
+def test_a_number_alone_under_another_header_is_no_count(header):
+    text = f"Table 1. Trials\n| Trial ID | {header} | Phase |\n|---|---|---|\n| NCT09201234 | 3 | Phase 2 |\n"
+    assert tied(extract_text(text), "NCT09201234", "dose_count") == []
+
+
+@pytest.mark.parametrize("header, cell, dose", [
+    ("Dose (cells/kg)", "2 × 10^6", "2e+06..2e+06 cells/kg"),
+    ("Dose per kg", "1-2 × 10^6", "1e+06..2e+06 cells/kg"),
+    ("Dose (MSCs/kg)", "150 million", "1.5e+08..1.5e+08 cells/kg"),
+    ("Dose (cells)", "2 × 10^6", "2e+06..2e+06 cells"),
+])
+def test_a_per_kg_header_gives_its_unit_to_scaled_numbers(header, cell, dose):
+    text = f"Table 1. Trials\n| Trial ID | {header} | Phase |\n|---|---|---|\n| NCT09201234 | {cell} | Phase 2 |\n"
+    assert tied(extract_text(text), "NCT09201234", "dose") == [dose]
+
+
+@pytest.mark.parametrize("line, code, value", [
+    ("Actual Enrollment: 11", "enrollment", "11"), ("Lead Sponsor: Spine Health Partners", "sponsor", "Spine Health Partners"),
+    ("Sponsor's name: Northfield Hospital", "sponsor", "Northfield Hospital"), ("Number of subjects planned: 64", "enrollment", "64"),
+    ("Status - Recruiting", "status", "Recruiting"), ("Target number of participants: 36", "enrollment", "36"),
+    ("Overall trial start date: 15/06/2021", "start_date", "15/06/2021"), ("Full title of the trial: Cord cells in ALS", "title", "Cord cells in ALS"),
+])
+def test_record_labels_with_the_words_registries_print_around_them(line, code, value):
+    found, span = record_label(line)
+    assert found == code and line[span[0]:span[1]] == value
+
+
+@pytest.mark.parametrize("line", ["Background - this study enrolled adults", "We saw: the cells engrafted", "Patients who received cells - 12"])
+def test_prose_with_a_colon_or_dash_is_no_record_label(line):
+    assert record_label(line) == (None, None)

@@ -14,7 +14,7 @@ import regex
 from pipeline import fields
 from pipeline.extract.conditions import MAX_WORDS as MAX_CONDITION_WORDS
 from pipeline.extract.conditions import clean_condition
-from pipeline.extract.doses import find_dose_counts, find_doses
+from pipeline.extract.doses import NUMBER_WORDS, find_dose_counts, find_doses
 from pipeline.extract.fields import ACRONYM, find_acronyms, find_bare_counts, find_enrollment, find_start_dates, find_status, plausible_acronym
 from pipeline.extract.phases import find_bare_phases, find_phases
 from pipeline.extract.vocab_match import matcher
@@ -28,7 +28,12 @@ _QUOTED = regex.compile(r"[\"“”„«»]\s*(?P<a>[A-Za-z][A-Za-z0-9]*(?:[\-�
 _SCALED = regex.compile(r"\d\s*(?:[×x]\s*10|million|billion)", regex.I)
 _NUMBER_CELL = regex.compile(r"^\s*(?P<lo>\d+(?:[.,]\d+)?)(?:\s*(?:[-–∼~]|to)\s*(?P<hi>\d+(?:[.,]\d+)?))?\s*$")
 _HEADER_UNIT = regex.compile(r"[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})\s*(?P<unit>cells?\s*/\s*kg|cells?)?", regex.I)
+_HEADER_PER_KG = regex.compile(r"(?i)\b(?:cells?|MSCs?)\s*/\s*kg\b|\bper\s+kg\b")
 _COUNT_WORDS = {"once": 1, "single": 1, "one": 1, "twice": 2, "two": 2, "thrice": 3, "three": 3, "four": 4, "five": 5, "six": 6}
+_COUNT_ALONE = regex.compile(r"\s*(?P<c>\d{1,2}|[A-Za-z]+)\s*")
+MAX_COUNT_ALONE = 30  # a larger number alone in a doses column is no count of administrations
+_DMY = regex.compile(r"(?<![\d/])(?P<a>[0-3]?\d)/(?P<b>[01]?\d)/(?P<y>(?:19|20)\d\d)(?![\d/])")
+_YEAR_ALONE = regex.compile(r"\s*(?P<y>(?:19|20)\d\d)\s*")
 _CELL_COUNT = regex.compile(
     r"(?i)(?<![\w.])(?:(?P<word>once|single(?![\s-]+(?:blind|group|cent|arm|site|patient|case|donor|masked))|twice|thrice)\b|(?P<n>\d{1,2}|one|two|three|four|five|six)\s*(?:x\s*)?(?:times?|doses?|injections?|infusions?|administrations?)\b)"
 )
@@ -40,10 +45,12 @@ def is_citation_cell(text: str) -> bool:
 
 
 def header_unit(header: str) -> tuple[float, str] | None:
-    """A unit printed in a header (`Cell dose (×10^7 cells)`): the factor and unit its bare numbers take."""
+    """A unit printed in a header (`Cell dose (×10^7 cells)`): the factor and unit its bare numbers
+    take; a header naming a per-kg unit alone (`Dose (cells/kg)`) gives factor 0 (bare numbers are
+    not scaled by it) and its unit to the scaled numbers under it (`2 × 10^6`)."""
     m = _HEADER_UNIT.search(header)
     if not m:
-        return None
+        return (0.0, "cells/kg") if _HEADER_PER_KG.search(header) else None
     unit = "cells/kg" if m.group("unit") and "kg" in m.group("unit").lower() else "cells"
     return 10.0 ** int(m.group("exp")), unit
 
@@ -82,13 +89,36 @@ def dose_count_cell(text: str, extra=None, unit=None) -> list[Mention]:
 _ISO_DATE = regex.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])(?:-\d\d)?(?![\d/-])")
 
 
+def count_alone(text: str) -> list[Mention]:
+    """A Frequency / No. of doses column's cell that holds the count alone: `3`, `Three`."""
+    alone = _COUNT_ALONE.fullmatch(text)
+    if alone:
+        w = alone.group("c").lower()
+        n = _COUNT_WORDS.get(w) or NUMBER_WORDS.get(w) or (int(w) if w.isdecimal() else 0)
+        if 1 <= n <= MAX_COUNT_ALONE:
+            return [Mention("dose_count", str(n), alone.start("c"), alone.end("c"), alone.group("c"), "table_count", 0.8)]
+    return []
+
+
 def start_date_cell(text: str, extra=None, unit=None) -> list[Mention]:
-    """`March 2016`, `2019-11`, `2016-04-03` (a record's ISO date)."""
+    """`March 2016`, `2019-11`, `2016-04-03` (a record's ISO date), a year alone (`2018` under
+    `Year started`)."""
     found = find_start_dates(text, in_table=True)
     if not found:
         m = _ISO_DATE.search(text)
         if m:
             found = [Mention("start_date", f"{m.group('y')}-{m.group('m')}", m.start(), m.end(), m.group(0), "start_date", 0.9)]
+    if not found:  # a registry's day/month/year ("15/06/2021"; "01/03/2022": the day first, as the registries print it)
+        m = _DMY.search(text)
+        if m:
+            a, b = int(m.group("a")), int(m.group("b"))
+            month = b if b <= 12 else a if a <= 12 else 0
+            if month:
+                found = [Mention("start_date", f"{m.group('y')}-{month:02d}", m.start(), m.end(), m.group(0), "start_date", 0.85)]
+    if not found:
+        m = _YEAR_ALONE.fullmatch(text)
+        if m:
+            found = [Mention("start_date", m.group("y"), m.start("y"), m.end("y"), m.group("y"), "start_date", 0.85)]
     return found[:1]
 
 
@@ -143,7 +173,7 @@ def dose_cell(text: str, extra=None, unit=None) -> list[Mention]:
     """A dose cell; a bare number (or range) takes the unit its header prints (`Cell dose (×10^7
     cells)`: `2.5`); under a Dose header a scaled number with no unit (`100 × 106`, `300/900million`)
     counts cells."""
-    if unit is not None:
+    if unit is not None and unit[0]:
         m = _NUMBER_CELL.match(text)
         if m:
             lo = float(m.group("lo").replace(",", ".")) * unit[0]
@@ -153,8 +183,9 @@ def dose_cell(text: str, extra=None, unit=None) -> list[Mention]:
     found = find_doses(text)
     if found or not _SCALED.search(text):
         return found
+    word = " cells/kg" if unit is not None and unit[1] == "cells/kg" else " cells"
     return [Mention(m.field, m.value, m.start, min(m.end, len(text)), text[m.start:min(m.end, len(text))], m.extractor, 0.8, m.data)
-            for m in find_doses(text + " cells") if m.start < len(text)]
+            for m in find_doses(text + word) if m.start < len(text)]
 
 
 def read_cell(field: str, text: str, extra=None, unit: tuple[float, str] | None = None) -> list[Mention]:

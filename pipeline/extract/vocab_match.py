@@ -481,10 +481,30 @@ def _extra_alternation(terms: tuple[str, ...]) -> _Alternation:
     return _Alternation.build([regex.escape(t) for t in terms], ignore_case=False)
 
 
+# American spellings with their British forms ("ischemic" / "ischaemic", "edema" / "oedema"): a
+# synonym holding one also matches the other (the vocabularies are written in one spelling)
+SPELLINGS = (("ischem", "ischaem"), ("hemorrhag", "haemorrhag"), ("hematolog", "haematolog"), ("hemato", "haemato"),
+             ("anemi", "anaemi"), ("leukemi", "leukaemi"), ("edema", "oedema"), ("esophag", "oesophag"),
+             ("pediatric", "paediatric"), ("tumor", "tumour"), ("fetal", "foetal"), ("diarrhea", "diarrhoea"),
+             ("orthopedic", "orthopaedic"), ("celiac", "coeliac"), ("estrogen", "oestrogen"))
+
+
+def spelling_variants(syn: str) -> list[str]:
+    """`syn` and its other spellings (`SPELLINGS`), in either direction."""
+    out = [syn]
+    low = syn.lower()
+    for us, uk in SPELLINGS:
+        for a, b in ((us, uk), (uk, us)):
+            k = low.find(a)
+            if k >= 0 and not low.startswith(b, k):
+                out.append(syn[:k] + b + syn[k + len(a):])
+    return list(dict.fromkeys(out))
+
+
 def build_matcher(v: Vocabulary, extractor: str | None = None) -> VocabMatcher:
     insens, exact, folded, patterns, excludes, excluded = [], {}, {}, [], [], {}
     for e in v.entries:
-        for syn in ((e.label,) if e.label_matches else ()) + e.synonyms:
+        for syn in (s for t in ((e.label,) if e.label_matches else ()) + e.synonyms for s in spelling_variants(t)):
             insens.append(synonym_pattern(syn))
             folded.setdefault(fold(syn), e.code)
         for syn in e.case_sensitive:

@@ -7,7 +7,7 @@ from functools import lru_cache
 import regex
 
 from pipeline import fields, vocab
-from pipeline.extract.cells import header_unit, printed_condition, read_cell
+from pipeline.extract.cells import count_alone, header_unit, printed_condition, read_cell
 from pipeline.extract.citations import find_bracket_citations, publication_id
 from pipeline.extract.conditions import condition_cell
 from pipeline.extract.doses import combine_doses, find_dose_counts, find_doses
@@ -330,6 +330,8 @@ class PaperLinker:
                 if f == "title" and have_title:
                     continue
                 found = _one_dose(read_cell(f, chunk, self.extra, unit), chunk)
+                if f == "dose_count" and code == "frequency" and not found:
+                    found = count_alone(chunk)
                 if f == "conditions" and code == "condition" and not found:
                     found = printed_condition(chunk)
                 have_title = have_title or (f == "title" and bool(found))

@@ -21,6 +21,7 @@ REGISTRATION_CUE = regex.compile(
     r"|\bclinicaltrials\.gov\s+(?:identifier|id\b|number|registration)|\bidentifier\s*:|\bregistry\s+(?:number|id\b|no\b)"
     r"|\beudract\s*(?:number|no\b|id\b)|\b(?:trial|study|protocol)\s+(?:id|number|no)\b\.?\s*:?|\bregistration\s*:"
     r"|\bregistered\s+(?:trial|under\s+the\s+number)"
+    r"|\b(?:NCT|ISRCTN|ChiCTR|ACTRN|ANZCTR|CTRI|DRKS|IRCT|UMIN|jRCT|EudraCT|CTIS)\s+(?:number|no\b|id\b|identifier)"
 )
 # a document's one trial, named in a bracket with its study's name ("... received the vesicles once
 # (MEXVT study, NCT04313647)"): its own, when the document names no other trial
@@ -32,7 +33,9 @@ MAX_TRIALS_OF_A_REPORT = 4  # a paper naming more trials than this states its ow
 
 HEADING = regex.compile(
     r"(?im)^[ \t]*(?:\d{1,2}\.?[ \t]+)?(?:\*\*)?(?P<name>abstract|summary|background|introduction|objectives?|aims?"
-    r"|methods?|methods?\s*/\s*design|materials\s+and\s+methods|patients\s+and\s+methods|study\s+design|design"
+    r"|methods?|methods?\s*/\s*design|methods?\s+and\s+(?:analysis|design)|materials\s+and\s+methods|patients\s+and\s+methods"
+    r"|(?:study|trial)\s+design|design|participants|interventions?|setting|(?:main\s+)?outcome\s+measures?|outcomes?"
+    r"|ethics\s+and\s+dissemination"
     r"|results|findings|discussion|conclusions?|interpretation|trial\s+registration|registration|(?:trial|study)\s+status|funding|acknowledge?ments?"
     r"|references|keywords?|limitations|rationale|research\s+summary|summary\s+of\s+research)(?:\*\*)?[ \t]*(?::|$)"
 )
@@ -110,8 +113,13 @@ def find_own_trials(text: str, sentences: list[tuple[int, int, list]]) -> OwnTri
     front = max(FRONT_MIN, int(len(text) * FRONT_SHARE))
     late_ok = None  # may a statement stand after the front part? (not in a review naming many trials)
     labelled = []  # (primary id, label noun, ordinal) of each registration line that labels its trial
+    head = len(text) - len(text.lstrip())  # where the document's first line starts
     for s, e, found in sentences:
-        if not found or not REGISTRATION_CUE.search(text, max(0, s - CUE_BEFORE), e):
+        if not found:
+            continue
+        # a record headed by its id ("ISRCTN12345678" / "NCT01234567 – <title>" as its first line)
+        heads = s <= head and not text[head:s + found[0].start].strip()
+        if not heads and not REGISTRATION_CUE.search(text, max(0, s - CUE_BEFORE), e):
             continue
         if s > front:
             if late_ok is None:

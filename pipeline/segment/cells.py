@@ -94,11 +94,24 @@ RECORD_LABEL_SHARE = 0.8  # of a label's letters, the share its vocabulary terms
 _PROSE_MARK = regex.compile(r"[.!?]['’\"]|['’\"]\s|[;!?]")  # a quotation or a sentence's end: prose, not a label
 
 
+# words a registry prints around a label's term ("Actual Enrollment", "Lead Sponsor", "Full title
+# of the trial", "Number of subjects planned", "Sponsor's name"): they count as the label's own
+_LABEL_WORDS = regex.compile(
+    r"(?i)\b(?:actual|estimated|anticipated|expected|target|planned|lead|primary|overall|official|full|"
+    r"scientific|public|brief|trial|of|the|number|name|s|total|final|first)\b")
+_DASH_SEPARATOR = regex.compile(r"[ \t]+-[ \t]+")  # "Status – Recruiting" (the dash normalized to "-")
+
+
 def record_label(line: str) -> tuple[str | None, tuple[int, int] | None]:
     """A registry record's label line: (column code, span of the value on the same line after a
-    colon, or None when the value is on the next line); (None, None) when the line is no label.
-    The label must be mostly the vocabulary term (`Recruitment status`, `Sponsor organisation:`)."""
+    colon or a spaced dash, or None when the value is on the next line); (None, None) when the
+    line is no label. The label must be mostly the vocabulary term (`Recruitment status`,
+    `Sponsor organisation:`), with the words registries print around it (`Actual Enrollment`)."""
     head, colon, rest = line.partition(":")
+    if not colon:
+        dash = _DASH_SEPARATOR.search(line)
+        if dash:
+            head, colon, rest = line[:dash.start()], line[dash.start():dash.end()], line[dash.end():]
     if len(head) > 60 or len(head.split()) > RECORD_LABEL_WORDS or not head.strip():
         return None, None
     code = column_code(head.strip())
@@ -106,10 +119,14 @@ def record_label(line: str) -> tuple[str | None, tuple[int, int] | None]:
         return None, None
     found = matcher("table_columns").find(head)
     letters = len(_LETTERS.sub("", head)) or 1
-    if sum(len(_LETTERS.sub("", m.raw)) for m in found) < RECORD_LABEL_SHARE * letters or _PROSE_MARK.search(head):
+    covered = sum(len(_LETTERS.sub("", m.raw)) for m in found)
+    spans = [(m.start, m.end) for m in found]
+    covered += sum(len(_LETTERS.sub("", w.group(0))) for w in _LABEL_WORDS.finditer(head)
+                   if not any(a <= w.start() < b for a, b in spans))
+    if covered < RECORD_LABEL_SHARE * letters or _PROSE_MARK.search(head):
         return None, None
     if colon and rest.strip():
-        start = len(head) + 1 + (len(rest) - len(rest.lstrip()))
+        start = len(head) + len(colon) + (len(rest) - len(rest.lstrip()))
         return code, (start, len(line.rstrip()))
     return code, None
 

@@ -64,6 +64,9 @@ def test_not_enrollment(text):
     "title, acronym",
     [
         ("Stromal Cells For Lung Injury (BREATHE)", "BREATHE"),
+        ("Marrow cells in heart failure (MARROW-HF): a randomised phase I/II trial", "MARROW-HF"),
+        ("Wharton's Jelly Cells in Knee Osteoarthritis (WJ-KNEE)", "WJ-KNEE"),
+        ("Cord cells in sepsis (SEPSIS-UC)", "SEPSIS-UC"),
         ("GROWTH: Safety of Cells in Cartilage Lesions", "GROWTH"),
         ("Cell Injection Effects in Failing Hearts (The HEART-Pilot Study)", "HEART-Pilot"),
         ("Autologous Cells in Chronic Stroke (CS-LEM2)", "CS-LEM2"),

@@ -259,8 +259,8 @@ _STOP = frozenset({
 
 def plausible_acronym(a: str) -> bool:
     """Could `a` be a trial's acronym? Not a common abbreviation (`_STOP`), three capitals or more,
-    and not a vocabulary term (`BM-MSCs`, `GVHD`): a term that starts it and covers its first part,
-    or covers most of it. A term inside a name does not count (`MUST-ARDS`)."""
+    and not a vocabulary term (`BM-MSCs`, `GVHD`): a term that covers most of it. A term inside a
+    name does not count (`MUST-ARDS`, `WJ-KNEE`)."""
     core = a.split("-")[0]
     if a.upper() in _STOP or core.upper() in _STOP:
         return False
@@ -268,7 +268,7 @@ def plausible_acronym(a: str) -> bool:
         return False
     for field in vocabulary_fields():
         for m in matcher(field).find(a):
-            if (m.start == 0 and len(m.raw) >= len(core)) or len(m.raw) >= 0.6 * len(a):
+            if len(m.raw) >= 0.75 * len(a):
                 return False
     return True
 
@@ -298,7 +298,9 @@ def _acronyms(text: str, in_title: bool, rxs: tuple) -> list[Mention]:
     if in_title:
         parens = list(_TITLE_PAREN.finditer(text))
         # the title's last parenthesis (a run of final parentheses: the first plausible one)
-        tail = [p for p in parens if not _THREE_LETTERS.search(text[p.end():].replace("(", "").replace(")", "").replace("COVID19", ""))]
+        # (or the one before the title's colon: "... heart failure (MARROW-HF): a randomised phase I/II trial")
+        tail = [p for p in parens if not _THREE_LETTERS.search(text[p.end():].replace("(", "").replace(")", "").replace("COVID19", ""))
+                or text[p.end():p.end() + 3].lstrip().startswith(":")]
         for p in tail:
             a = p.group("a")
             if plausible_acronym(a) and not _is_abbreviation_of(text[: p.start()], a):

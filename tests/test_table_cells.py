@@ -432,3 +432,44 @@ def test_record_labels_with_the_words_registries_print_around_them(line, code, v
 @pytest.mark.parametrize("line", ["Background - this study enrolled adults", "We saw: the cells engrafted", "Patients who received cells - 12"])
 def test_prose_with_a_colon_or_dash_is_no_record_label(line):
     assert record_label(line) == (None, None)
+
+
+@pytest.mark.parametrize("header, dates", [
+    ("Start year", ["2016"]), ("Year started", ["2016"]), ("Start date", ["2016"]),
+    ("Year", []), ("Date", []),  # a year of no stated meaning (registration, publication or start)
+])
+def test_a_year_alone_is_a_start_date_only_under_a_header_that_says_start(header, dates):
+    pipe = f"Table 1. Trials\n| Trial ID | {header} | Phase |\n|---|---|---|\n| NCT09201234 | 2016 | Phase 2 |\n"
+    space = (f"Table 2 Trials of cord cells\n\nNo. Trial ID {header} Country Phase\n"
+             "1 NCT09201234 2016 Spain I/II\n2 NCT09201235 2018 Chile I\n")
+    assert tied(extract_text(pipe), "NCT09201234", "start_date") == dates
+    assert tied(extract_text(space), "NCT09201234", "start_date") == dates
+
+
+def test_one_row_a_line_with_the_id_inside_it_keeps_the_next_rows_number():
+    text = ("Table 2 Trials of cord cells\n\nNo. Author Trial ID Country Patients Phase\n"
+            "1 Okafor et al. NCT09201234 Spain 15 I/II\n2 Lindqvist et al. NCT09201235 Chile 10 I\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT09201234", "phase") == ["PHASE1", "PHASE2"]
+    assert tied(ev, "NCT09201234", "enrollment") == ["15"]
+    assert tied(ev, "NCT09201235", "phase") == ["PHASE1"]
+
+
+@pytest.mark.parametrize("row, status, n", [
+    ("NCT09201234 Phase 1 Not yet recruiting 20", "NOT_YET_RECRUITING", "20"),
+    ("NCT09201234 Phase 2 Active, not recruiting 48", "ACTIVE_NOT_RECRUITING", "48"),
+    ("NCT09201234 Phase 3 Terminated 7", "TERMINATED", "7"),
+])
+def test_a_phase_status_header_over_space_separated_rows(row, status, n):
+    text = f"Table 5 Neurological trials\n\nTrial ID Phase Status Enrolled\n{row}\nNCT09201299 Phase 1 Completed 9\n"
+    ev = extract_text(text)
+    assert tied(ev, "NCT09201234", "status") == [status]
+    assert tied(ev, "NCT09201234", "enrollment") == [n]
+
+
+def test_the_phase_column_after_the_dose_column_is_read_after_the_dose():
+    text = ("Table 9 Repeated dosing\n\nTrial ID Source Doses Dose Phase\n"
+            "NCT09201234 Placenta 3 1×10^6 cells/kg II\nNCT09201235 Placenta 2 2×10^6 cells/kg I\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT09201234", "phase") == ["PHASE2"]
+    assert tied(ev, "NCT09201235", "phase") == ["PHASE1"]

@@ -69,6 +69,7 @@ LEFTOVER_CELL_READS = fields.leftover_fields()
 _VOCAB_COLUMN = {"cell_source": "cell_source", "route": "route", "conditions": "condition", "donor": "cell_source"}
 _TIME_AFTER = regex.compile(r"\s*(?:months?|weeks?|years?|days?|wks?|mos?|hours?|h|yrs?|min)\b", regex.I)  # "6 months" after a number
 _SPACES = regex.compile(r"\s+")
+_YEAR_TOKEN = regex.compile(r"(?<![\w./()\[-])(?:19|20)\d\d(?![\w./()\]-])")
 _THREE_LETTERS = regex.compile(r"[A-Za-z]{3}")
 _AUTHOR_ET_AL = regex.compile(r"\b(?P<name>[A-Z][\p{L}'’-]+(?:\s[A-Z][\p{L}'’-]+)?)\s+et\s+al\.?(?:,?\s*\(?(?P<year>(?:19|20)\d\d)\)?)?")
 _SOURCE_YEAR = regex.compile(r"(?m)^\s*Source:[^\n]*?\b((?:19|20)\d\d)\b")
@@ -401,19 +402,27 @@ class PaperLinker:
             rest = masked
         if not phases and "phase" in cols:
             tail = rest[after_title:]
-            for d in find_doses(tail):  # "1-2 × 10^6 cells/kg" holds no phase "1-2"
+            tail_doses = find_doses(tail)
+            for d in tail_doses:  # "1-2 × 10^6 cells/kg" holds no phase "1-2"
                 tail = tail[:d.start] + " " * (d.end - d.start) + tail[d.end:]
             bare = find_bare_phases(tail)
+            if bare and "dose" in cols and cols.index("dose") < cols.index("phase") and tail_doses:
+                # the phase column after the dose column: a numeral before the dose is another column's ("3" doses)
+                bare = [m for m in bare if m.start >= max(d.end for d in tail_doses)] or bare
             if bare:
-                first = bare[0].start
-                phases = [m.shifted(after_title) for m in bare if m.start == first]
+                pick = bare[-1].start if cols[-1] == "phase" else bare[0].start  # the last column's: the row's last numeral
+                phases = [m.shifted(after_title) for m in bare if m.start == pick]
         ms += [m.shifted(g.start) for m in phases]
-        if "status" in cols:
+        if "status" in cols or "phase_status" in cols:
             ms += [m.shifted(g.start) for m in find_status(rest, in_table=True)]
         else:
             ms += [m.shifted(g.start) for m in find_status(rest)]
         if "start_date" in cols:
-            ms += [m.shifted(g.start) for m in find_start_dates(rest, in_table=True)]
+            dates = find_start_dates(rest, in_table=True)
+            if not dates:  # a year alone under a "Start year" header, after the id ("NCT... 2016 Spain ...")
+                year = _YEAR_TOKEN.search(rest, a_end - g.start)
+                dates = [Mention("start_date", year.group(0), year.start(), year.end(), year.group(0), "start_date", 0.8)] if year else []
+            ms += [m.shifted(g.start) for m in dates]
         doses = find_doses(rest)
         if "enrollment" in cols:
             # the count between the values of the columns printed before the enrollment column
@@ -421,13 +430,15 @@ class PaperLinker:
             placed = [(c, m.start, m.end) for c, found in (("phase", phases), ("dose", doses)) for m in found]
             placed += [(_VOCAB_COLUMN.get(m.field, ""), m.start, m.end) for m in vocab]
             placed += [(c, a.start - g.start, a.end - g.start) for a in anchors for c in ("id", "reference")]
-            e_i = cols.index("enrollment")
+            # (a "Phase Status" / "Phase/status" column holds the phase)
+            pcols = ["phase" if c == "phase_status" else c for c in cols]
+            e_i = pcols.index("enrollment")
             # (a term of the vocabularies may stand in a later free-text cell: only ids, phases and
             # doses mark where the earlier columns end)
-            before = [e for c, _, e in placed if c in cols[:e_i] and c in ("phase", "dose", "id", "reference")]
-            lo = max(before, default=max((m.end for m in phases), default=after_title) if "phase" not in cols[e_i:] else after_title)
+            before = [e for c, _, e in placed if c in pcols[:e_i] and c in ("phase", "dose", "id", "reference")]
+            lo = max(before, default=max((m.end for m in phases), default=after_title) if "phase" not in pcols[e_i:] else after_title)
             lo = max(lo, after_title)
-            hi = min((s_ for c, s_, _ in placed if c in cols[e_i + 1:] and c not in cols[:e_i] and s_ >= lo), default=len(rest))
+            hi = min((s_ for c, s_, _ in placed if c in pcols[e_i + 1:] and c not in pcols[:e_i] and s_ >= lo), default=len(rest))
             counts = [m for m in find_bare_counts(rest[lo:hi]) if not _TIME_AFTER.match(rest, lo + m.end)]
             if counts:
                 ms.append(counts[0].shifted(g.start + lo))

@@ -260,6 +260,10 @@ def parse_tables(text: str, lines: list[Line], stop: int, given: tuple[TableCell
         line_rows = not first_mode and sum(
             not text[g[-1].end:lines[_line_index(lines, g[-1].end)].end].strip(" \t.;,)")
             and len(text[lines[_line_index(lines, g[0].start)].start:g[0].start].split()) >= 4 for g in groups) > len(groups) / 2
+        # ...or one row a line with the id inside it ("1 Smith et al. NCT01234567 2016 Spain ... I/II"): each
+        # id on the line after the one before (a row that wraps puts its next row's id further down)
+        line_rows = line_rows or (not first_mode and len(groups) >= 2 and sum(
+            _line_index(lines, b[0].start) - _line_index(lines, a[-1].end) == 1 for a, b in zip(groups, groups[1:])) > (len(groups) - 1) / 2)
         rows: list[tuple[int, int, list[Anchor]]] = []
         prev_end_line = h_last
         last_line = h_last

@@ -473,3 +473,29 @@ def test_the_phase_column_after_the_dose_column_is_read_after_the_dose():
     ev = extract_text(text)
     assert tied(ev, "NCT09201234", "phase") == ["PHASE2"]
     assert tied(ev, "NCT09201235", "phase") == ["PHASE1"]
+
+
+@pytest.mark.parametrize("first", ["Trial", "Study", "Registry"])
+def test_a_flattened_table_whose_id_column_no_vocabulary_word_names(first):
+    text = (f"Table 3 Cell doses and sample sizes\n\n{first}\n\nCell dose (×10^6 cells/kg)\n\nPatients\n\n"
+            "NCT09201234\n\n10\n\n12\n\nNCT09201235\n\n5\n\n30\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT09201234", "enrollment") == ["12"]
+    assert tied(ev, "NCT09201234", "dose") == ["1e+07..1e+07 cells/kg"]
+    assert tied(ev, "NCT09201235", "enrollment") == ["30"]
+
+
+def test_a_flattened_table_of_two_columns_with_the_ids():
+    text = ("Table 11 Sponsors\n\nTrial identifier\n\nSponsor\n\nNCT09201234\n\nHelix Cell Therapeutics Inc.\n\n"
+            "NCT09201235\n\nAurora Regenerative GmbH\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT09201234", "sponsors") == ["Helix Cell Therapeutics Inc."]
+    assert tied(ev, "NCT09201235", "sponsors") == ["Aurora Regenerative GmbH"]
+
+
+def test_a_flattened_header_line_saying_more_than_its_columns_name():
+    text = ("Table 9 Dose-escalation trials\n\nNCT no.\n\nDose levels\n\nPatients\n\nFrequency\n\n"
+            "NCT09201234\n\n0.5–1 × 10^6 cells/kg\n\n18\n\nTwo infusions\n\nNCT09201235\n\n25, 50 and 100 million cells\n\n27\n\nSingle\n")
+    ev = extract_text(text)
+    assert tied(ev, "NCT09201234", "enrollment") == ["18"] and tied(ev, "NCT09201234", "dose_count") == ["2"]
+    assert tied(ev, "NCT09201235", "enrollment") == ["27"] and tied(ev, "NCT09201235", "dose_count") == ["1"]

@@ -29,6 +29,7 @@ _SCALED = regex.compile(r"\d\s*(?:[×x]\s*10|million|billion)", regex.I)
 _NUMBER_CELL = regex.compile(r"^\s*(?P<lo>\d+(?:[.,]\d+)?)(?:\s*(?:[-–∼~]|to)\s*(?P<hi>\d+(?:[.,]\d+)?))?\s*$")
 _HEADER_UNIT = regex.compile(r"[×x]\s*10\s*\^?\s*(?P<exp>\d{1,2})\s*(?P<unit>cells?\s*/\s*kg|cells?)?", regex.I)
 _HEADER_PER_KG = regex.compile(r"(?i)\b(?:cells?|MSCs?)\s*/\s*kg\b|\bper\s+kg\b")
+_ABBREVIATION_END = regex.compile(r"(?i)\b(?:inc|ltd|co|corp|llc|plc|s\.a|s\.l|b\.v|n\.v|ag|e\.v)\.$")
 _COUNT_WORDS = {"once": 1, "single": 1, "one": 1, "twice": 2, "two": 2, "thrice": 3, "three": 3, "four": 4, "five": 5, "six": 6}
 _COUNT_ALONE = regex.compile(r"\s*(?P<c>\d{1,2}|[A-Za-z]+)\s*")
 MAX_COUNT_ALONE = 30  # a larger number alone in a doses column is no count of administrations
@@ -138,7 +139,9 @@ def acronym_cell(text: str, extra=None, unit=None) -> list[Mention]:
 def sponsors_cell(text: str, extra=None, unit=None) -> list[Mention]:
     out = []
     for m in regex.finditer(r"[^;\n]+", text):
-        s = m.group(0).strip().rstrip(".")
+        s = m.group(0).strip()
+        if not _ABBREVIATION_END.search(s):  # "Inc.", "Ltd.", "Co." keep their period
+            s = s.rstrip(".")
         if len(regex.sub(r"[\W\d_]", "", s)) < 3:
             continue
         start = m.start() + m.group(0).find(s)

@@ -19,7 +19,7 @@ import regex
 from pipeline.extract.citations import Reference, find_citation_anchors, find_reference_section, parse_references
 from pipeline.extract.registry_ids import find_registry_ids
 from pipeline.models import Cell, Segment, Table, TableCells
-from pipeline.segment.cells import column_code, glue_pieces, glued, id_column_of, row_cells, split_cells
+from pipeline.segment.cells import OTHER, column_code, glue_pieces, glued, id_column_of, row_cells, split_cells
 from pipeline.segment.sentences import analyze
 from pipeline.segment.tables import (
     MAX_HEADER_LINES, MAX_TABLE_LINES, Line, header_columns, is_caption, is_legend, is_prose, legend_pairs, split_lines,
@@ -73,11 +73,23 @@ def _header_lines(lines: list[Line], k: int) -> list[int]:
             continue
         seen += 1
         codes, share = header_columns(ln.text)
-        if codes and share >= 0.6 and not (_ID_HINT.search(ln.text) and find_registry_ids(ln.text)):  # "Trial registration: ISRCTN..." names a trial
+        # (a short line may say more than its column's name: "Dose levels", "Patients (n)")
+        if codes and share >= (0.5 if len(ln.text.split()) <= 3 else 0.6) and not (_ID_HINT.search(ln.text) and find_registry_ids(ln.text)):  # "Trial registration: ISRCTN..." names a trial
             found.append(j - 1)
         elif found or seen > HEADER_REACH:
             break
+    if found:
+        # a short line just before the first named column is a column the vocabulary does not name
+        # ("Trial" over the ids): a header line too, read for nothing
+        j = found[0] - 1
+        while j > k and lines[j].blank:
+            j -= 1
+        if j > k and _UNNAMED_COLUMN.fullmatch(lines[j].text):
+            found.insert(0, j)
     return found
+
+
+_UNNAMED_COLUMN = regex.compile(r"[ \t]*\p{L}[\p{L}'’./-]*(?:[ \t]+\p{L}[\p{L}'’./-]*){0,2}[ \t]*")
 
 
 def _find_header(lines: list[Line], k: int) -> tuple[int, int, list[str]]:
@@ -226,6 +238,11 @@ def parse_tables(text: str, lines: list[Line], stop: int, given: tuple[TableCell
                 legend.extend(legend_pairs(lines[j].text))
         per_line = _one_column_a_line(lines, k if cap else k - 1)
         registered = [a for a in anchors if a.kind == "registry"]
+        if per_line and registered and "id" not in per_line and per_line[0] in (OTHER, "title"):
+            # a first column named by no id word ("Trial", "Study") whose cells are the ids: the id column
+            first = next((j for j in range(h_last + 1, limit) if not lines[j].blank), None)
+            if first is not None and text[lines[first].start:lines[first].end].strip() == text[registered[0].start:registered[0].end]:
+                per_line = ["id"] + per_line[1:]
         if per_line and registered and "id" in per_line:
             # a table flattened to one cell a line, under one column name a line
             cap_start, cap_end = lines[cap_first].start, lines[cap_last].end
@@ -355,10 +372,12 @@ def _describes_rows(line: Line) -> bool:
 def _one_column_a_line(lines: list[Line], k: int) -> list[str] | None:
     """The columns of a header printed one column name a line (three or more), or None."""
     found = _header_lines(lines, k)
-    if len(found) < HEADER_MIN_COLUMNS:
-        return None
     codes = [header_columns(lines[j].text)[0] for j in found]
-    if any(len(c) != 1 for c in codes):
+    # three names or more; two when one of them is the id column ("Trial identifier" / "Sponsor")
+    if len(found) < HEADER_MIN_COLUMNS and not (len(found) == 2 and any("id" in c for c in codes)):
+        return None
+    # each line one column name (the first may name a column no vocabulary entry names: "Trial")
+    if any(len(c) != 1 for c in codes[1:]) or len(codes[0]) > 1:
         return None
     return [column_code(lines[j].text.strip()) for j in found]
 

@@ -217,6 +217,15 @@ PIPE = [
     ("pipe_acronym_donor", "ISRCTN92018021", "cell_source", ["umbilical_cord"]),
     ("pipe_acronym_donor", "ISRCTN92018021", "enrollment", ["60"]),
     ("pipe_acronym_donor", "ISRCTN92018021", "phase", ["PHASE2"]),
+    ('pipe_header_unit', 'NCT09201301', 'start_date', ['2018']),
+    ('pipe_header_unit', 'NCT09201302', 'start_date', ['2020']),
+    ('pipe_no_outer_bars', 'NCT09201502', 'dose_count', ['3']),
+    ('pipe_eudract_late_id', '2020-004321-11', 'conditions', ['critical limb ischemia']),
+    ('pipe_printed_ids', 'NCT09201777', 'dose', ['2e+06..2e+06 cells/kg']),
+    ('pipe_printed_ids', 'NCT09201778', 'dose', ['3.5e+06..3.5e+06 cells/kg']),
+    ('pipe_acronym_donor', 'NCT09201801', 'acronym', ['GRAFT-2']),
+    ('pipe_acronym_donor', 'NCT09201801', 'start_date', ['2015']),
+    ('pipe_acronym_donor', 'ISRCTN92018021', 'start_date', ['2017']),
 ]
 
 
@@ -498,6 +507,10 @@ Aurora Regenerative GmbH
 Not yet recruiting
 """
 
+TEXTS['flat_header_unit_patients'] = 'Table 3 Cell doses and sample sizes\n\nTrial\n\nCell dose (×10^6 cells/kg)\n\nPatients\n\nNCT09202651\n\n10\n\n12\n\nNCT09202652\n\n5\n\n30\n'
+
+TEXTS['flat_two_columns'] = 'Table 11 Sponsors\n\nTrial identifier\n\nSponsor\n\nNCT09203061\n\nHelix Cell Therapeutics Inc.\n\nNCT09203062\n\nAurora Regenerative GmbH\n'
+
 FLAT = [
     ("flat_liver", "NCT09202101", "phase", ["PHASE2"]),
     ("flat_liver", "NCT09202101", "cell_source", ["umbilical_cord"]),
@@ -561,6 +574,23 @@ FLAT = [
     ("flat_sponsor_year", "NCT09203051", "status", ["COMPLETED"]),
     ("flat_sponsor_year", "NCT09203052", "sponsors", ["Aurora Regenerative GmbH"]),
     ("flat_sponsor_year", "NCT09203052", "status", ["NOT_YET_RECRUITING"]),
+    ('flat_header_unit', 'NCT09202601', 'dose', ['1e+07..1e+07 cells/kg']),
+    ('flat_header_unit', 'NCT09202601', 'dose_count', ['1']),
+    ('flat_header_unit', 'NCT09202602', 'dose', ['2e+07..2e+07 cells/kg']),
+    ('flat_header_unit', 'NCT09202602', 'dose_count', ['2']),
+    ('flat_header_unit_patients', 'NCT09202651', 'dose', ['1e+07..1e+07 cells/kg']),
+    ('flat_header_unit_patients', 'NCT09202651', 'enrollment', ['12']),
+    ('flat_header_unit_patients', 'NCT09202652', 'dose', ['5e+06..5e+06 cells/kg']),
+    ('flat_header_unit_patients', 'NCT09202652', 'enrollment', ['30']),
+    ('flat_dose_ranges', 'NCT09202901', 'enrollment', ['18']),
+    ('flat_dose_ranges', 'NCT09202901', 'dose_count', ['2']),
+    ('flat_dose_ranges', 'NCT09202902', 'enrollment', ['27']),
+    ('flat_dose_ranges', 'NCT09202902', 'dose_count', ['1']),
+    ('flat_two_columns', 'NCT09203061', 'sponsors', ['Helix Cell Therapeutics Inc.']),
+    ('flat_two_columns', 'NCT09203062', 'sponsors', ['Aurora Regenerative GmbH']),
+    ('flat_sponsor_year', 'NCT09203051', 'sponsors', ['Helix Cell Therapeutics Inc.']),
+    ('flat_sponsor_year', 'NCT09203051', 'start_date', []),
+    ('flat_sponsor_year', 'NCT09203052', 'start_date', []),
 ]
 
 
@@ -837,6 +867,16 @@ SPACE = [
     ("space_eudract", "2018-005678-32", "phase", ["PHASE2"]),
     ("space_eudract", "2018-005678-32", "enrollment", ["40"]),
     ("space_eudract", "2018-005678-32", "donor", ["autologous"]),
+    ('space_author_year', 'NCT09204001', 'start_date', ['2016']),
+    ('space_author_year', 'NCT09204001', 'phase', ['PHASE1', 'PHASE2']),
+    ('space_author_year', 'NCT09204002', 'start_date', ['2018']),
+    ('space_multiword_status', 'NCT09204301', 'enrollment', ['20']),
+    ('space_multiword_status', 'NCT09204302', 'status', ['ACTIVE_NOT_RECRUITING']),
+    ('space_multiword_status', 'NCT09204302', 'enrollment', ['48']),
+    ('space_multiword_status', 'NCT09204303', 'status', ['TERMINATED']),
+    ('space_multiword_status', 'NCT09204303', 'enrollment', ['7']),
+    ('space_frequency', 'NCT09204701', 'phase', ['PHASE2']),
+    ('space_frequency', 'NCT09204702', 'phase', ['PHASE1']),
 ]
 
 
@@ -1016,6 +1056,14 @@ ABSTRACTS = [
     ("abs_funding", "ISRCTN92054321", "donor", ["autologous"]),
     ("abs_funding", "ISRCTN92054321", "sponsors", ["Scleroderma Research Trust"]),
     ("abs_funding", "ISRCTN92054321", "conditions", ["systemic sclerosis"]),
+    ('abs_registration_first', 'ISRCTN92051234', 'acronym', ['MARROW-HF']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'donor', ['allogeneic']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'route', ['intratracheal']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'enrollment', ['60']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'dose', ['1e+07..1e+07 cells/kg']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'dose_count', ['1']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'status', ['RECRUITING']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'start_date', ['2022-01']),
 ]
 
 
@@ -1229,6 +1277,29 @@ RECORDS = [
     ("rec_withdrawn", "ISRCTN92069999", "sponsors", ["Midlands Movement Disorders Unit"]),
     ("rec_withdrawn", "ISRCTN92069999", "route", ["intravenous"]),
     ("rec_withdrawn", "ISRCTN92069999", "cell_source", ["wharton_jelly"]),
+    ('rec_ctgov_new', 'NCT09206001', 'acronym', ['WJ-KNEE']),
+    ('rec_anzctr', 'ACTRN12621000111222', 'conditions', ['hypoxic ischemic encephalopathy']),
+    ('rec_anzctr', 'ACTRN12621000111222', 'start_date', ['2022-03']),
+    ('rec_isrctn', 'ISRCTN92063333', 'status', ['RECRUITING']),
+    ('rec_isrctn', 'ISRCTN92063333', 'phase', ['PHASE2']),
+    ('rec_isrctn', 'ISRCTN92063333', 'donor', ['autologous']),
+    ('rec_isrctn', 'ISRCTN92063333', 'cell_source', ['adipose_tissue']),
+    ('rec_isrctn', 'ISRCTN92063333', 'dose', ['5e+06..5e+06 cells']),
+    ('rec_isrctn', 'ISRCTN92063333', 'route', ['subcutaneous']),
+    ('rec_isrctn', 'ISRCTN92063333', 'dose_count', ['1']),
+    ('rec_isrctn', 'ISRCTN92063333', 'enrollment', ['36']),
+    ('rec_isrctn', 'ISRCTN92063333', 'start_date', ['2021-06']),
+    ('rec_isrctn', 'ISRCTN92063333', 'sponsors', ['University of Lakeland']),
+    ('rec_dashes', 'NCT09206501', 'status', ['RECRUITING']),
+    ('rec_dashes', 'NCT09206501', 'enrollment', ['40']),
+    ('rec_dashes', 'NCT09206501', 'sponsors', ['Aurora Regenerative GmbH']),
+    ('rec_eudract', '2018-002345-67', 'title', ['A randomised trial of allogeneic bone marrow MSCs in chronic obstructive pulmonary disease']),
+    ('rec_eudract', '2018-002345-67', 'sponsors', ['Northfield University Hospital']),
+    ('rec_eudract', '2018-002345-67', 'enrollment', ['64']),
+    ('rec_terminated', 'NCT09206801', 'title', ['Autologous Adipose Stromal Cells for Lumbar Degenerative Disc Disease']),
+    ('rec_terminated', 'NCT09206801', 'status', ['TERMINATED']),
+    ('rec_terminated', 'NCT09206801', 'enrollment', ['11']),
+    ('rec_terminated', 'NCT09206801', 'sponsors', ['Spine Health Partners']),
 ]
 
 

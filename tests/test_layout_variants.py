@@ -226,6 +226,15 @@ PIPE = [
     ('pipe_acronym_donor', 'NCT09201801', 'acronym', ['GRAFT-2']),
     ('pipe_acronym_donor', 'NCT09201801', 'start_date', ['2015']),
     ('pipe_acronym_donor', 'ISRCTN92018021', 'start_date', ['2017']),
+    ('pipe_header_unit', 'NCT09201301', 'start_date', ['2018']),
+    ('pipe_header_unit', 'NCT09201302', 'start_date', ['2020']),
+    ('pipe_no_outer_bars', 'NCT09201502', 'dose_count', ['3']),
+    ('pipe_eudract_late_id', '2020-004321-11', 'conditions', ['critical limb ischemia']),
+    ('pipe_printed_ids', 'NCT09201777', 'dose', ['2e+06..2e+06 cells/kg']),
+    ('pipe_printed_ids', 'NCT09201778', 'dose', ['3.5e+06..3.5e+06 cells/kg']),
+    ('pipe_acronym_donor', 'NCT09201801', 'acronym', ['GRAFT-2']),
+    ('pipe_acronym_donor', 'NCT09201801', 'start_date', ['2015']),
+    ('pipe_acronym_donor', 'ISRCTN92018021', 'start_date', ['2017']),
 ]
 
 
@@ -591,6 +600,23 @@ FLAT = [
     ('flat_sponsor_year', 'NCT09203051', 'sponsors', ['Helix Cell Therapeutics Inc.']),
     ('flat_sponsor_year', 'NCT09203051', 'start_date', []),
     ('flat_sponsor_year', 'NCT09203052', 'start_date', []),
+    ('flat_header_unit', 'NCT09202601', 'dose', ['1e+07..1e+07 cells/kg']),
+    ('flat_header_unit', 'NCT09202601', 'dose_count', ['1']),
+    ('flat_header_unit', 'NCT09202602', 'dose', ['2e+07..2e+07 cells/kg']),
+    ('flat_header_unit', 'NCT09202602', 'dose_count', ['2']),
+    ('flat_header_unit_patients', 'NCT09202651', 'dose', ['1e+07..1e+07 cells/kg']),
+    ('flat_header_unit_patients', 'NCT09202651', 'enrollment', ['12']),
+    ('flat_header_unit_patients', 'NCT09202652', 'dose', ['5e+06..5e+06 cells/kg']),
+    ('flat_header_unit_patients', 'NCT09202652', 'enrollment', ['30']),
+    ('flat_dose_ranges', 'NCT09202901', 'enrollment', ['18']),
+    ('flat_dose_ranges', 'NCT09202901', 'dose_count', ['2']),
+    ('flat_dose_ranges', 'NCT09202902', 'enrollment', ['27']),
+    ('flat_dose_ranges', 'NCT09202902', 'dose_count', ['1']),
+    ('flat_two_columns', 'NCT09203061', 'sponsors', ['Helix Cell Therapeutics Inc.']),
+    ('flat_two_columns', 'NCT09203062', 'sponsors', ['Aurora Regenerative GmbH']),
+    ('flat_sponsor_year', 'NCT09203051', 'sponsors', ['Helix Cell Therapeutics Inc.']),
+    ('flat_sponsor_year', 'NCT09203051', 'start_date', []),
+    ('flat_sponsor_year', 'NCT09203052', 'start_date', []),
 ]
 
 
@@ -877,6 +903,16 @@ SPACE = [
     ('space_multiword_status', 'NCT09204303', 'enrollment', ['7']),
     ('space_frequency', 'NCT09204701', 'phase', ['PHASE2']),
     ('space_frequency', 'NCT09204702', 'phase', ['PHASE1']),
+    ('space_author_year', 'NCT09204001', 'start_date', ['2016']),
+    ('space_author_year', 'NCT09204001', 'phase', ['PHASE1', 'PHASE2']),
+    ('space_author_year', 'NCT09204002', 'start_date', ['2018']),
+    ('space_multiword_status', 'NCT09204301', 'enrollment', ['20']),
+    ('space_multiword_status', 'NCT09204302', 'status', ['ACTIVE_NOT_RECRUITING']),
+    ('space_multiword_status', 'NCT09204302', 'enrollment', ['48']),
+    ('space_multiword_status', 'NCT09204303', 'status', ['TERMINATED']),
+    ('space_multiword_status', 'NCT09204303', 'enrollment', ['7']),
+    ('space_frequency', 'NCT09204701', 'phase', ['PHASE2']),
+    ('space_frequency', 'NCT09204702', 'phase', ['PHASE1']),
 ]
 
 
@@ -1056,6 +1092,14 @@ ABSTRACTS = [
     ("abs_funding", "ISRCTN92054321", "donor", ["autologous"]),
     ("abs_funding", "ISRCTN92054321", "sponsors", ["Scleroderma Research Trust"]),
     ("abs_funding", "ISRCTN92054321", "conditions", ["systemic sclerosis"]),
+    ('abs_registration_first', 'ISRCTN92051234', 'acronym', ['MARROW-HF']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'donor', ['allogeneic']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'route', ['intratracheal']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'enrollment', ['60']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'dose', ['1e+07..1e+07 cells/kg']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'dose_count', ['1']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'status', ['RECRUITING']),
+    ('abs_protocol_recruiting', 'NCT09205201', 'start_date', ['2022-01']),
     ('abs_registration_first', 'ISRCTN92051234', 'acronym', ['MARROW-HF']),
     ('abs_protocol_recruiting', 'NCT09205201', 'donor', ['allogeneic']),
     ('abs_protocol_recruiting', 'NCT09205201', 'route', ['intratracheal']),
@@ -1300,6 +1344,29 @@ RECORDS = [
     ('rec_terminated', 'NCT09206801', 'status', ['TERMINATED']),
     ('rec_terminated', 'NCT09206801', 'enrollment', ['11']),
     ('rec_terminated', 'NCT09206801', 'sponsors', ['Spine Health Partners']),
+    ('rec_ctgov_new', 'NCT09206001', 'acronym', ['WJ-KNEE']),
+    ('rec_anzctr', 'ACTRN12621000111222', 'conditions', ['hypoxic ischemic encephalopathy']),
+    ('rec_anzctr', 'ACTRN12621000111222', 'start_date', ['2022-03']),
+    ('rec_isrctn', 'ISRCTN92063333', 'status', ['RECRUITING']),
+    ('rec_isrctn', 'ISRCTN92063333', 'phase', ['PHASE2']),
+    ('rec_isrctn', 'ISRCTN92063333', 'donor', ['autologous']),
+    ('rec_isrctn', 'ISRCTN92063333', 'cell_source', ['adipose_tissue']),
+    ('rec_isrctn', 'ISRCTN92063333', 'dose', ['5e+06..5e+06 cells']),
+    ('rec_isrctn', 'ISRCTN92063333', 'route', ['subcutaneous']),
+    ('rec_isrctn', 'ISRCTN92063333', 'dose_count', ['1']),
+    ('rec_isrctn', 'ISRCTN92063333', 'enrollment', ['36']),
+    ('rec_isrctn', 'ISRCTN92063333', 'start_date', ['2021-06']),
+    ('rec_isrctn', 'ISRCTN92063333', 'sponsors', ['University of Lakeland']),
+    ('rec_dashes', 'NCT09206501', 'status', ['RECRUITING']),
+    ('rec_dashes', 'NCT09206501', 'enrollment', ['40']),
+    ('rec_dashes', 'NCT09206501', 'sponsors', ['Aurora Regenerative GmbH']),
+    ('rec_eudract', '2018-002345-67', 'title', ['A randomised trial of allogeneic bone marrow MSCs in chronic obstructive pulmonary disease']),
+    ('rec_eudract', '2018-002345-67', 'sponsors', ['Northfield University Hospital']),
+    ('rec_eudract', '2018-002345-67', 'enrollment', ['64']),
+    ('rec_terminated', 'NCT09206801', 'title', ['Autologous Adipose Stromal Cells for Lumbar Degenerative Disc Disease']),
+    ('rec_terminated', 'NCT09206801', 'status', ['TERMINATED']),
+    ('rec_terminated', 'NCT09206801', 'enrollment', ['11']),
+    ('rec_terminated', 'NCT09206801', 'sponsors', ['Spine Health Partners']),
 ]
 
 
@@ -1345,6 +1412,10 @@ TEXTS["rev_two_trials_in_turn"] = (
 TEXTS["rev_dose_range_items"] = (
     "Doses ranged from 1 × 10^6 cells/kg (NCT09207801) to 5 × 10^6 cells/kg (NCT09207802).\n")
 
+TEXTS['rev_respectively_enrollment'] = 'The cord-cell trials NCT09207401 and NCT09207402 enrolled 24 and 60 patients, respectively.\n'
+
+TEXTS['rev_status_items'] = 'Of the cord-blood trials, NCT09207901 (recruiting) and NCT09207902 (completed) target autism.\n'
+
 REVIEWS = [
     ("rev_one_trial_paragraph", "NCT09207001", "phase", ["PHASE2"]),
     ("rev_one_trial_paragraph", "NCT09207001", "enrollment", ["40"]),
@@ -1385,6 +1456,17 @@ REVIEWS = [
     ("rev_two_trials_in_turn", "NCT09207602", "conditions", ["ulcerative colitis"]),
     ("rev_dose_range_items", "NCT09207801", "dose", ["1e+06..1e+06 cells/kg"]),
     ("rev_dose_range_items", "NCT09207802", "dose", ["5e+06..5e+06 cells/kg"]),
+    ('rev_respectively_route', 'NCT09207301', 'donor', ['autologous']),
+    ('rev_respectively_route', 'NCT09207302', 'donor', ['autologous']),
+    ('rev_respectively_route', 'NCT09207301', 'cell_source', ['bone_marrow']),
+    ('rev_respectively_route', 'NCT09207302', 'cell_source', ['bone_marrow']),
+    ('rev_respectively_enrollment', 'NCT09207401', 'enrollment', ['24']),
+    ('rev_respectively_enrollment', 'NCT09207402', 'enrollment', ['60']),
+    ('rev_author_then_registration', 'ISRCTN92075022', 'route', ['intracoronary']),
+    ('rev_status_items', 'NCT09207901', 'conditions', ['autism']),
+    ('rev_status_items', 'NCT09207902', 'conditions', ['autism']),
+    ('rev_status_items', 'NCT09207901', 'cell_source', ['umbilical_cord_blood']),
+    ('rev_status_items', 'NCT09207902', 'cell_source', ['umbilical_cord_blood']),
 ]
 
 

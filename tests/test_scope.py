@@ -520,3 +520,29 @@ def test_a_review_opening_with_a_cited_id_mid_sentence_has_no_own_trial():
     text = "Cord cells were tested in NCT09206114 and in NCT09206115.\nBoth trials reported safety.\n"
     own = find_own_trials(text, [(0, len(text), find_registry_ids(text))])
     assert own.ids == []
+
+
+@pytest.mark.parametrize("text, field, each", [
+    ("NCT01111111 and NCT02222222 delivered autologous bone marrow MSCs intrathecally and intravenously, respectively.",
+     "donor", ["autologous"]),
+    ("Of the cord-blood trials, NCT01111111 (recruiting) and NCT02222222 (completed) target autism.",
+     "cell_source", ["umbilical_cord_blood"]),
+    ("Both NCT01111111 and NCT02222222 gave allogeneic placenta cells.", "cell_source", ["placenta"]),
+])
+def test_what_a_sentence_says_of_trials_named_together_goes_to_each(text, field, each):
+    ev = extract_text(text)
+    assert tied(ev, "NCT01111111", field) == each and tied(ev, "NCT02222222", field) == each
+
+
+@pytest.mark.parametrize("text", [
+    "Unlike NCT01111111, the trial NCT02222222 gave allogeneic placenta cells.",
+    "NCT01111111 was stopped; NCT02222222 gave allogeneic placenta cells after it.",
+])
+def test_trials_named_apart_share_nothing(text):
+    ev = extract_text(text)
+    assert tied(ev, "NCT01111111", "cell_source") == []
+
+
+def test_counts_listed_respectively():
+    ev = extract_text("The cord-cell trials NCT01111111 and NCT02222222 enrolled 24 and 60 patients, respectively.")
+    assert tied(ev, "NCT01111111", "enrollment") == ["24"] and tied(ev, "NCT02222222", "enrollment") == ["60"]

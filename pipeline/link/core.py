@@ -22,7 +22,7 @@ from pipeline.schema import SNIPPET_MAX
 from pipeline.segment import Segmentation
 from pipeline.segment.cells import OTHER, column_reads, record_label
 from pipeline.segment.tables import split_lines
-from pipeline.link.items import bind_items, leading_sentences, said_of_all, spots_of
+from pipeline.link.items import bind_items, leading_sentences, named_together, said_of_all, spots_of
 from pipeline.link.scope import OwnTrials, Sections, find_own_trials, group_registrations
 
 VOCAB_FIELDS = fields.vocabulary_fields()  # each field's finder and scope: `pipeline.fields`
@@ -600,7 +600,11 @@ class PaperLinker:
                     ms = self._document_values(g, ms)
                 elif scope == "passage":  # a count or a status in a passage: only where the sentence says it of the study
                     ms = [m for m in ms if m.field not in PASSAGE_STATED or self._stated(g, m)]
-                items = bind_items(self.text, g.start, g.end, spots_of(anchors), ms) if len(trial_ids) > 1 else {}
+                items, added = bind_items(self.text, g.start, g.end, spots_of(anchors), ms) if len(trial_ids) > 1 else ({}, [])
+                ms = ms + added
+                # trials named together ("NCT... and NCT... delivered autologous marrow cells"): what no item
+                # pairs with one of them is said of each
+                together = len(trial_ids) > 1 and named_together(self.text, spots_of(anchors))
                 for k, m in enumerate(ms):
                     if k in items:  # one item of a list of trials: "cord cells (NCT...), marrow cells (NCT...)"
                         self.emit(items[k], m, g.start, g.end)
@@ -610,7 +614,8 @@ class PaperLinker:
                     if targets:
                         for tid in targets:
                             self.emit(tid, m, g.start, g.end, conf, scope)
-                    elif len(trial_ids) > 1 and (m.field in LIST_FIELDS_FOR_MANY or (m.field == "status" and said_of_all(self.text, g.start, m))):
+                    elif len(trial_ids) > 1 and (m.field in LIST_FIELDS_FOR_MANY or (together and m.field in VOCAB_FIELDS)
+                                                 or (m.field == "status" and said_of_all(self.text, g.start, m))):
                         for tid in trial_ids:
                             self.emit(tid, m, g.start, g.end)
                     elif len(trial_ids) > 1 and m.field == "acronym":

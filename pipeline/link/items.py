@@ -49,11 +49,14 @@ def spots_of(anchors) -> list[tuple[int, int, str]]:
     return out
 
 
-def bind_items(text: str, start: int, end: int, spots: list[tuple[int, int, str]], ms: list[Mention]) -> dict[int, str]:
-    """{index in ms: trial} for the values the sentence text[start:end] pairs with one of the
-    several trials it names (see the module doc); the other values are not in it."""
+def bind_items(text: str, start: int, end: int, spots: list[tuple[int, int, str]], ms: list[Mention]) -> tuple[dict[int, str], list[Mention]]:
+    """({index in ms + added: trial}, added) for the values the sentence text[start:end] pairs with
+    one of the several trials it names (see the module doc); the other values are not in it.
+    `added` are counts a "respectively" list prints that the finders read as one ("24 and 60 patients")."""
     if len({t for _, _, t in spots}) < 2 or len({t for _, _, t in spots}) != len(spots):
-        return {}  # one trial, or a trial named twice apart: no list of items
+        return {}, []  # one trial, or a trial named twice apart: no list of items
+    ms = list(ms)
+    added: list[Mention] = []
     bound: dict[int, str] = {}
     for k, m in enumerate(ms):
         tid = _in_bracket_with(text, start, end, spots, m)
@@ -64,6 +67,12 @@ def bind_items(text: str, start: int, end: int, spots: list[tuple[int, int, str]
         if k not in bound:
             by_field.setdefault(m.field, []).append(k)
     respectively = _RESPECTIVELY.search(text, start, end)
+    if respectively and len(by_field.get("enrollment", ())) < len(spots):
+        counts = _counts_listed(text, spots[-1][1], respectively.start(), len(spots))
+        if counts:  # "enrolled 24 and 60 patients, respectively"
+            added = counts
+            ms.extend(counts)
+            by_field["enrollment"] = list(range(len(ms) - len(counts), len(ms)))
     for field, ks in by_field.items():
         if respectively and len(ks) == len(spots) and all(ms[k].end <= respectively.start() for k in ks) and \
                 all(ms[k].start > spots[-1][1] for k in ks):
@@ -73,7 +82,28 @@ def bind_items(text: str, start: int, end: int, spots: list[tuple[int, int, str]
         placed = {k: tid for k in ks for lo, hi, tid in items if lo <= ms[k].start and ms[k].end <= hi}
         if len(set(placed.values())) >= 2:  # the field varies along the list
             bound.update(placed)
-    return bound
+    return bound, added
+
+
+_JOINED = regex.compile(r"\s*(?:,|;|and|&|or)?\s*(?:and\s+)?")
+_AFTER_ID = regex.compile(r"\s*\([^()]{0,60}\)")  # "NCT01111111 (recruiting) and NCT02222222 (completed)"
+
+
+def named_together(text: str, spots: list[tuple[int, int, str]]) -> bool:
+    """Do the sentence's trials stand together, as one subject or object ("NCT01111111 and
+    NCT02222222 delivered ...", "Of the cord-blood trials, NCT01111111 (recruiting) and NCT02222222
+    (completed) target autism")? Then what the sentence says of no single item is said of each."""
+    if len({t for _, _, t in spots}) < 2:
+        return False
+    for (_, e, _), (s, _, _) in zip(spots, spots[1:]):
+        at = e
+        after = _AFTER_ID.match(text, at)
+        if after and after.end() <= s:
+            at = after.end()
+        joined = _JOINED.match(text, at)
+        if joined.end() != s:
+            return False
+    return True
 
 
 def said_of_all(text: str, start: int, m: Mention) -> bool:
@@ -105,6 +135,24 @@ def leading_sentences(texts: list[str], named: list[list[str]]) -> dict[int, str
                     out.setdefault(k, tid)
                 break
     return out
+
+
+_LISTED_COUNTS = regex.compile(
+    r"(?i)(?<![\w.,])(?P<list>\d{1,5}(?:\s*,\s*\d{1,5})*\s*,?\s*(?:and|&)\s*\d{1,5})\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:patients|participants|subjects|children|adults|infants|individuals|volunteers|women|men|cases)\b")
+
+
+def _counts_listed(text: str, lo: int, hi: int, n: int) -> list[Mention]:
+    """The counts of "24 and 60 patients" (as many as the trials named), each its own enrollment."""
+    m = _LISTED_COUNTS.search(text, lo, hi)
+    if not m:
+        return []
+    nums = list(regex.finditer(r"\d{1,5}", m.group("list")))
+    if len(nums) != n:
+        return []
+    base = m.start("list")
+    return [Mention("enrollment", str(int(x.group(0))), base + x.start(), base + x.end(), x.group(0), "enrollment", 0.85)
+            for x in nums]
 
 
 def _items(start: int, spots, values_first: bool) -> list[tuple[int, int, str]]:

@@ -533,3 +533,19 @@ def test_fold_covers_every_ignorecase_letter():
 ])
 def test_dose_levels_listed_are_no_count(text, counts):
     assert [m.value for m in find_dose_counts(text)] == counts
+
+
+@pytest.mark.parametrize("text, dose", [
+    # doses of two cell products in one sentence: the MSCs'
+    ("Patients received autologous MSCs (target dose: 150 million) and cardiac stem cells (c-kit+) (target dose: 5 million) "
+     "in NCT09201234.", "1.5e+08..1.5e+08 cells"),
+    ("In NCT09201234, CD34+ cells (2 × 10^6 cells/kg) were given with bone marrow MSCs (1 × 10^6 cells/kg).", "1e+06..1e+06 cells/kg"),
+    # doses of one product stay a range
+    ("In NCT09201234, cohort A received 1 × 10^6 MSCs/kg and cohort B 2 × 10^6 MSCs/kg.", "1e+06..2e+06 cells/kg"),
+    ("In NCT09201234, MSCs were given at 1 million cells/kg (low dose) or 5 million cells/kg (high dose).", "1e+06..5e+06 cells/kg"),
+])
+def test_a_sentence_with_doses_of_two_cell_products_gives_the_mscs(text, dose):
+    from conftest import tied
+    from pipeline import extract_text
+
+    assert tied(extract_text(text), "NCT09201234", "dose") == [dose]

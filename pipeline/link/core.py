@@ -626,7 +626,7 @@ class PaperLinker:
                         self.emit("", m, g.start, g.end)
                 doses = [m for k, m in enumerate(ms) if m.field == "dose" and k not in items]
                 if doses:
-                    combined = combine_doses(doses, self.text)
+                    combined = combine_doses(msc_doses(doses, self.text, g.start), self.text)
                     for tid in targets:
                         if combined:
                             self.emit(tid, combined, g.start, g.end, conf, scope)
@@ -810,6 +810,31 @@ _ADDRESS = regex.compile(
     r"(?i)\b(?:blvd|boulevard|street|st\.|road|rd\.|avenue|ave\.|suite|rm|floor|p\.?\s?o\.?\s+box)\b|\b\d{5}(?:-\d{4})?\b|\S@\S"
     r"|,\s*(?:USA|UK|United\s+Kingdom|China|Canada|Australia|Germany|France|Italy|Spain|Japan|Korea|India|Iran|Brazil|Netherlands)\s*(?:[.;]|$)"
 )
+
+
+DOSE_HEAD_REACH = 60  # how far before a dose the cells it is a dose of are named
+_CELL_NOUN = regex.compile(r"(?i)\bcells?\b|MSCs?\b")
+_MSC_WORD = regex.compile(r"(?i)MSCs?\b|\bmesenchymal|\bstromal")
+
+
+def msc_doses(doses: list[Mention], text: str, start: int) -> list[Mention]:
+    """A sentence's doses of different cells ("autologous MSCs (target dose: 150 million) and cardiac
+    stem cells (c-kit+) (target dose: 5 million)"): the MSCs' alone, where each dose follows the
+    cells it is a dose of and only some of those are MSCs. Doses of one product ("1 and 5 million
+    cells/kg", "cohort A ... cohort B") are all kept."""
+    if len(doses) < 2:
+        return doses
+    doses = sorted(doses, key=lambda d: d.start)
+    heads, prev = [], start
+    for d in doses:
+        before = text[max(prev, d.start - DOSE_HEAD_REACH):d.start]
+        nouns = list(_CELL_NOUN.finditer(before))
+        if not nouns:
+            return doses  # a dose not after its cells: they are one product's
+        heads.append(before)
+        prev = d.end
+    msc = [d for d, h in zip(doses, heads) if _MSC_WORD.search(h)]
+    return msc if 0 < len(msc) < len(doses) else doses
 
 
 def _is_affiliation(text: str, start: int, end: int) -> bool:

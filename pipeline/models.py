@@ -74,9 +74,7 @@ class Mention:
     data: tuple = ()  # extra typed parts, e.g. dose (("low", 1e6), ("high", 2e6), ("unit", "cells/kg"))
 
     def shifted(self, by: int) -> "Mention":
-        from dataclasses import replace
-
-        return replace(self, start=self.start + by, end=self.end + by)
+        return Mention(self.field, self.value, self.start + by, self.end + by, self.raw, self.extractor, self.confidence, self.data)
 
     def get(self, key, default=None):
         for k, v in self.data:

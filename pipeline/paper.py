@@ -64,7 +64,8 @@ def process_paper(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Paper
         result.pages = len(doc.pages) if doc.kind == "pdf" else None
         result.warnings.extend(doc.warnings)
         evidence, text = extract_document(doc)
-        evidence, removed = strip_bidi(evidence)
+        # (every snippet is cut from the text: a text without bidirectional controls has none to strip)
+        evidence, removed = strip_bidi(evidence) if BIDI_CONTROLS.search(text) else (evidence, 0)
         if removed:
             result.warnings.append(message("W205", count=removed))
         result.evidence, result.text, result.chars = evidence, text, len(text)

@@ -11,6 +11,7 @@ pool (`pipeline.cache.result_bytes`).
 """
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("JE_ARROW_MALLOC_CONF", "background_thread:false")  # read when pyarrow loads
@@ -37,3 +38,7 @@ def warm() -> None:
 
 
 warm()
+# what the fork server holds now (modules, compiled patterns, vocabularies) lives as long as the
+# workers: out of the garbage collector's reach, a worker's collections go through only what its
+# papers make (a full collection went through all of it, about 0.07 s, every fifty papers or so)
+gc.freeze()

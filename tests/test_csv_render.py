@@ -37,9 +37,10 @@ def _ev(text: str, raw: str, page, confidence: float, start: int) -> Evidence:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(TEXT, TEXT, st.one_of(st.none(), st.integers(1, 999)),
-                          st.sampled_from([1.0, 0.9, 0.333, 0.5, 0.001, 0.1 + 0.2, 1 / 3, 0.0]),
+                          st.sampled_from([1.0, 0.9, 0.333, 0.5, 0.001, 0.1 + 0.2, 1 / 3, 0.0, -0.0, 2.5e6, 1e-5, float("nan")]),
                           st.integers(0, 10**6)), max_size=8))
 @example([('"', "a,b", None, 0.1 + 0.2, 0), ("", "\r\n", 3, 1.0, 1)])
+@example([("a", "b", 1, 0.0, 0), ("c", "d", 2, -0.0, 1), ("e", "f", 3, 0.0, 2)])  # each number printed once: 0 and -0 apart
 def test_rows_are_the_bytes_the_csv_module_writes(rows):
     evidence = [_ev(*r) for r in rows]
     assert render_csv(evidence_table(evidence)) == reference(evidence)

@@ -4,6 +4,8 @@ outside ASCII, parentheses near the limits of the abbreviation detector), and th
 of `core.py` and `tables.py` against the patterns and loops they replace."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pipeline.models import Segment
@@ -105,3 +107,14 @@ def test_tables_are_found_past_lines_without_marks():
     rows = [text[g.start:g.end] for g in seg.segments if g.kind == "row"]
     assert rows == ["NCT05100001 | I | Intravenous", "NCT05100002 | II | Intrathecal", "| NCT05100003 | I |"]
 
+
+
+@pytest.mark.parametrize("text", [
+    "", "2011-000123-45", "EudraCT 2011-000123-45; NCT01234567", "x2011-000123-45", "_2011-000123-45", "é2011-000123-45",
+    "12011-000123-45", "(2011-000123-45)", "1999-123456-12 and 2000-123456-12 and 2100-123456-12", "19-1", "2019-12345-12",
+    "NCT\n2019-001234-12", "NCT 2019-001234-12", "ISRCTN12 ChiCTR-1 ACTRN1 IRCT2 DRKS UMIN CTRI/2 jRCT KCT0 PACTR",
+    "\u0661\u0669\u0669\u0669-123456-12 ١2019-123456-12", "a 2020-000001-01\n2019-000002-02",
+])
+def test_the_id_hint_finds_what_its_plain_pattern_finds(text):
+    plain = re.compile(core.ID_HINT_PLAIN)
+    assert [m.span() for m in core._ID_HINT.finditer(text)] == [m.span() for m in plain.finditer(text)]

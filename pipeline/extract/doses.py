@@ -458,7 +458,7 @@ def find_doses(text: str) -> list[Mention]:
     """Every dose per administration printed in `text` (one Mention per number or range)."""
     if not text:
         return []
-    if any(c in text for c in _LIST_MARKS) and _LIST_HINT.search(text):
+    if ("10" in text or "illion" in text) and _LIST_HINT.search(text) and any(c in text for c in _LIST_MARKS):
         listed = _listed_doses(text)
         if listed:
             plain = [m for m in _find_doses(text) if not any(m.start < d.end and d.start < m.end for d in listed)]
@@ -535,7 +535,7 @@ _LIST = re.compile(
     r"(?(open)\s*\))\s*(?=[×x*]\s*10|million|billion)"
 )
 _LIST_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_LIST_HINT = re.compile(r"[×x*]\s*10|illion")  # what `_LIST` needs after its numbers
+_LIST_HINT = re.compile(r"[×x*]\s*10|illion")  # what `_LIST` needs after its numbers (so "10" or "illion" is in the text)
 _LIST_MARKS = (",", "/", "&", "∼", "~", "±", " and ", " or ", "(")
 
 

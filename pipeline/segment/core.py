@@ -61,10 +61,11 @@ def citation_anchors(text: str, start: int, end: int) -> list[Anchor]:
 
 
 # ---------------------------------------------------------------- tables
-def _header_lines(lines: list[Line], k: int) -> list[int]:
-    """From caption line k, the indices of the header's lines (blank lines between them skipped):
-    the text lines, up to MAX_HEADER_LINES of them, mostly column names."""
-    found: list[int] = []
+def _header_lines(lines: list[Line], k: int) -> list[tuple[int, list[str]]]:
+    """From caption line k, the header's lines (blank lines between them skipped), each as its
+    index and the column codes it names: the text lines, up to MAX_HEADER_LINES of them, mostly
+    column names."""
+    found: list[tuple[int, list[str]]] = []
     j, seen = k + 1, 0
     while j < len(lines) and seen < MAX_HEADER_LINES:
         ln = lines[j]
@@ -75,30 +76,31 @@ def _header_lines(lines: list[Line], k: int) -> list[int]:
         codes, share = header_columns(ln.text)
         # (a short line may say more than its column's name: "Dose levels", "Patients (n)")
         if codes and share >= (0.5 if len(ln.text.split()) <= 3 else 0.6) and not (_ID_HINT.search(ln.text) and find_registry_ids(ln.text)):  # "Trial registration: ISRCTN..." names a trial
-            found.append(j - 1)
+            found.append((j - 1, codes))
         elif found or seen > HEADER_REACH:
             break
     if found:
         # a short line just before the first named column is a column the vocabulary does not name
         # ("Trial" over the ids): a header line too, read for nothing
-        j = found[0] - 1
+        j = found[0][0] - 1
         while j > k and lines[j].blank:
             j -= 1
         if j > k and _UNNAMED_COLUMN.fullmatch(lines[j].text):
-            found.insert(0, j)
+            found.insert(0, (j, []))
     return found
 
 
 _UNNAMED_COLUMN = regex.compile(r"[ \t]*\p{L}[\p{L}'’./-]*(?:[ \t]+\p{L}[\p{L}'’./-]*){0,2}[ \t]*")
 
 
-def _find_header(lines: list[Line], k: int) -> tuple[int, int, list[str]]:
-    """From caption line k, the header's first and last line index and its column codes."""
+def _find_header(lines: list[Line], k: int) -> tuple[int, int, list[str], list[tuple[int, list[str]]]]:
+    """From caption line k, the header's first and last line index, its column codes and its
+    lines (`_header_lines`)."""
     found = _header_lines(lines, k)
     if not found:
-        return -1, -1, []
-    codes, _ = header_columns(" ".join(lines[j].text for j in found))
-    return found[0], found[-1], codes
+        return -1, -1, [], []
+    codes, _ = header_columns(" ".join(lines[j].text for j, _ in found))
+    return found[0][0], found[-1][0], codes, found
 
 
 _ANCHOR_JOINER = regex.compile(r"[\s,;/&]*(?:and)?[\s,;/&]*")
@@ -204,7 +206,7 @@ def parse_tables(text: str, lines: list[Line], stop: int, given: tuple[TableCell
             continue
         # a caption line, or a header with no caption above it: the lines before it that say what
         # every row is ("Intravenous infusion of MSCs was performed in the listed trials")
-        h_first, h_last, columns = _find_header(lines, k if cap else k - 1)
+        h_first, h_last, columns, header = _find_header(lines, k if cap else k - 1)
         if h_first < 0 or h_first in used:  # (the caption of a table the reader gave)
             k += 1
             continue
@@ -236,7 +238,7 @@ def parse_tables(text: str, lines: list[Line], stop: int, given: tuple[TableCell
         for j in range(k + 1, h_first) if cap else ():
             if not lines[j].blank and is_legend(lines[j]):
                 legend.extend(legend_pairs(lines[j].text))
-        per_line = _one_column_a_line(lines, k if cap else k - 1)
+        per_line = _one_column_a_line(lines, header)
         registered = [a for a in anchors if a.kind == "registry"]
         if per_line and registered and "id" not in per_line and per_line[0] in (OTHER, "title"):
             # a first column named by no id word ("Trial", "Study") whose cells are the ids: the id column
@@ -249,7 +251,7 @@ def parse_tables(text: str, lines: list[Line], stop: int, given: tuple[TableCell
             table = Table(
                 number=cap.group("num") if cap else "", caption=text[cap_start:cap_end].strip(),
                 start=cap_start, end=lines[limit - 1].end, columns=tuple(per_line), id_column=per_line.index("id"),
-                legend=tuple(legend), headers=tuple(lines[j].text.strip() for j in _header_lines(lines, k if cap else k - 1)),
+                legend=tuple(legend), headers=tuple(lines[j].text.strip() for j, _ in header),
                 caption_start=cap_start, caption_end=cap_end,
             )
             tables.append(table)
@@ -355,7 +357,13 @@ def parse_tables(text: str, lines: list[Line], stop: int, given: tuple[TableCell
 
 
 # a token that may start a registry id (a cheap test for the lines below a header with no caption)
-_ID_HINT = re.compile(r"NCT\s?\d|ISRCTN|ChiCTR|ACTRN|IRCT\d|DRKS|UMIN|CTRI/|jRCT|KCT\d|PACTR|EudraCT|\b(?:19|20)\d\d-\d{6}-\d\d")
+ID_HINT_PLAIN = r"NCT\s?\d|ISRCTN|ChiCTR|ACTRN|IRCT\d|DRKS|UMIN|CTRI/|jRCT|KCT\d|PACTR|EudraCT|\b(?:19|20)\d\d-\d{6}-\d\d"
+# the same, with the word boundary before a EudraCT number's year tested after the year's first
+# digit: every alternative then starts with a literal character, and `re` skips to the places
+# where one of those stands instead of trying each alternative at every character (a paper's whole
+# text is searched: five times as fast)
+_ID_HINT = re.compile(r"NCT\s?\d|ISRCTN|ChiCTR|ACTRN|IRCT\d|DRKS|UMIN|CTRI/|jRCT|KCT\d|PACTR|EudraCT"
+                      r"|1(?<=\b1)9\d\d-\d{6}-\d\d|2(?<=\b2)0\d\d-\d{6}-\d\d")
 HEADER_MIN_COLUMNS = 3
 HEADER_REACH = 3  # a header starts within this many text lines after its caption
 
@@ -369,17 +377,15 @@ def _describes_rows(line: Line) -> bool:
     return not line.blank and not _SOURCE_LINE.match(line.text) and not (_ID_HINT.search(line.text) and find_registry_ids(line.text))
 
 
-def _one_column_a_line(lines: list[Line], k: int) -> list[str] | None:
-    """The columns of a header printed one column name a line (three or more), or None."""
-    found = _header_lines(lines, k)
-    codes = [header_columns(lines[j].text)[0] for j in found]
-    # three names or more; two when one of them is the id column ("Trial identifier" / "Sponsor")
-    if len(found) < HEADER_MIN_COLUMNS and not (len(found) == 2 and any("id" in c for c in codes)):
+def _one_column_a_line(lines: list[Line], header: list[tuple[int, list[str]]]) -> list[str] | None:
+    """The columns of a header (its lines and their codes, `_header_lines`) printed one column
+    name a line (three or more; two when one is the id column: "Trial identifier" / "Sponsor"), or
+    None. The first line may name a column no vocabulary entry names ("Trial")."""
+    if len(header) < HEADER_MIN_COLUMNS and not (len(header) == 2 and any("id" in codes for _, codes in header)):
         return None
-    # each line one column name (the first may name a column no vocabulary entry names: "Trial")
-    if any(len(c) != 1 for c in codes[1:]) or len(codes[0]) > 1:
+    if any(len(codes) != 1 for _, codes in header[1:]) or len(header[0][1]) > 1:
         return None
-    return [column_code(lines[j].text.strip()) for j in found]
+    return [column_code(lines[j].text.strip()) for j, _ in header]
 
 
 def _cell_line_rows(lines: list[Line], first: int, limit: int, n_columns: int, id_column: int, groups) -> list:

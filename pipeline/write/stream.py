@@ -110,17 +110,32 @@ def _csv_cells(column: pa.ChunkedArray, floats: bool = False) -> pa.ChunkedArray
     """A column's cells as the CSV files hold them, computed by Arrow: what the csv module writes
     for them, after the spreadsheet rule (`FORMULA_START`) for text cells. Every CSV file of a
     run is made by this one function (`render_csv`, `csv_cell_text`)."""
-    if floats:  # "%g", as the other writers print numbers
-        return pa.chunked_array([pa.array([_csv_cell(v) for v in column.to_pylist()], pa.string())])
+    if floats:
+        return _float_cells(column)
     if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):  # a list column: its items joined
         column = pc.binary_join(column, LIST_SEP)
     if not pa.types.is_string(column.type):
         return pc.fill_null(pc.cast(column, pa.string()), "")
     column = pc.fill_null(column, "")
-    column = pc.if_else(pc.match_substring_regex(column, _FORMULA_IF),
-                        pc.binary_join_element_wise(FORMULA_PREFIX, column, ""), column)
+    # the prefixed and the quoted forms are made only for a column that has such cells (most
+    # columns have none: ids, field names, extractors)
+    formula = pc.match_substring_regex(column, _FORMULA_IF)
+    if pc.any(formula).as_py():
+        column = pc.if_else(formula, pc.binary_join_element_wise(FORMULA_PREFIX, column, ""), column)
+    quote = pc.match_substring_regex(column, _QUOTE_IF)
+    if not pc.any(quote).as_py():
+        return column
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(column, '"', '""'), '"', "")
-    return pc.if_else(pc.match_substring_regex(column, _QUOTE_IF), quoted, column)
+    return pc.if_else(quote, quoted, column)
+
+
+def _float_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A number column's cells: "%g", as the other writers print numbers (`_csv_cell`), each
+    distinct value formatted once (a column holds a few: the confidences). Arrow's dictionary
+    keeps apart what prints apart (0.0 and -0.0); a missing value is an empty cell."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    printed = pa.array([_csv_cell(v) for v in encoded.dictionary.to_pylist()], pa.string())
+    return pa.chunked_array([pc.fill_null(pc.take(printed, encoded.indices), "")])
 
 
 def csv_cell_text(value: str) -> str:

@@ -499,3 +499,15 @@ def test_a_flattened_header_line_saying_more_than_its_columns_name():
     ev = extract_text(text)
     assert tied(ev, "NCT09201234", "enrollment") == ["18"] and tied(ev, "NCT09201234", "dose_count") == ["2"]
     assert tied(ev, "NCT09201235", "enrollment") == ["27"] and tied(ev, "NCT09201235", "dose_count") == ["1"]
+
+
+@pytest.mark.parametrize("cell, sponsors", [
+    # a flattened row's cells shifted into the sponsor column: another column's values are no sponsor
+    ("Completed NCT09201234", []), ("Phase 1/2 Recruiting NCT09201234", []), ("Active, not recruiting", []),
+    ("Clinical trial (NCT09201234),", []), ("EudraCT number", []),
+    ("Mayo Clinic, Rochester MN", ["Mayo Clinic, Rochester MN"]),
+    ("Clinical Trials Unit, University of Leeds", ["Clinical Trials Unit, University of Leeds"]),
+    ("Aurora Regenerative GmbH; Helix Cell Therapeutics Inc.", ["Aurora Regenerative GmbH", "Helix Cell Therapeutics Inc."]),
+])
+def test_a_sponsor_cell_names_sponsors_only(cell, sponsors):
+    assert [m.value for m in read_cell("sponsors", cell)] == sponsors

@@ -137,16 +137,36 @@ def acronym_cell(text: str, extra=None, unit=None) -> list[Mention]:
 
 
 def sponsors_cell(text: str, extra=None, unit=None) -> list[Mention]:
+    """The sponsors a sponsor cell names, one a line or `;`; what is another column's (a registry
+    id, a status, a phase: a flattened row's cells shifted into this one) is no sponsor."""
     out = []
+    text = _blank_other_columns(text)
     for m in regex.finditer(r"[^;\n]+", text):
         s = m.group(0).strip()
         if not _ABBREVIATION_END.search(s):  # "Inc.", "Ltd.", "Co." keep their period
             s = s.rstrip(".")
-        if len(regex.sub(r"[\W\d_]", "", s)) < 3:
+        if len(regex.sub(r"[\W\d_]", "", s)) < 3 or _NO_NAME.fullmatch(" ".join(regex.findall(r"\p{L}+", s))):
             continue
         start = m.start() + m.group(0).find(s)
-        out.append(Mention("sponsors", s, start, start + len(s), s, "table_sponsor", 0.85))
+        out.append(Mention("sponsors", " ".join(s.split()), start, start + len(s), s, "table_sponsor", 0.85))
     return out
+
+
+_REGISTRY_WORDS = regex.compile(r"(?i)\b(?:eudract|clinicaltrials\.gov|nct|isrctn|number|identifier|no\.)(?!\w)")
+_NO_NAME = regex.compile(r"(?i)(?:clinical\s+)?(?:trials?|stud(?:y|ies))(?:\s+id)?")  # what is left of "Clinical trial NCT..."
+
+
+def _blank_other_columns(text: str) -> str:
+    """`text` with the registry ids, statuses, phases and registry words blanked (same offsets)."""
+    from pipeline.extract.registry_ids import find_registry_ids
+
+    spans = [(m.start, m.end) for m in find_registry_ids(text)]
+    spans += [(m.start, m.end) for m in matcher("status").find(text)]
+    spans += [(m.start, m.end) for m in find_phases(text, bare=True)]
+    spans += [m.span() for m in _REGISTRY_WORDS.finditer(text)]
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
 
 
 def vocabulary_cell(text: str, extra=None, unit=None, *, field: str) -> list[Mention]:

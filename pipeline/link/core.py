@@ -503,7 +503,8 @@ class PaperLinker:
             pos += len(line) + 1
             if not s or not _THREE_LETTERS.search(s) or find_phases(s, bare=True) and len(s) < 12:
                 continue
-            out.append(Mention("sponsors", s, ls, ls + len(s), s, "table_sponsor", 0.8))
+            # each line read as a sponsor cell: a status, an id or a phase on it is another column's
+            out += [Mention("sponsors", m.value, ls + m.start, ls + m.end, m.raw, "table_sponsor", 0.8) for m in read_cell("sponsors", s)]
         return out
 
     # -------------------------------------------------------------- running text
